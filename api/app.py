@@ -1,0 +1,120 @@
+"""create_app(): configuration, database, error handling, auth, blueprints. Nothing else."""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask.json.provider import DefaultJSONProvider
+from flask_smorest import Api
+
+from api.auth import init_auth
+from api.config import Config
+from api.db import bind, database, open_database
+from api.domain.text import unstorable_path
+from api.errors import Problem, http_exception_response, invalid, register_error_handlers
+from api.idempotency import init_idempotency
+from api.openapi import complete_spec
+from api.web import init_web
+from api.views import audit, claimreviews, claims, events, exports, health, keys, people, sources, verdicts
+from schemas.common import ProblemSchema
+
+BLUEPRINTS = (health.blp, sources.blp, people.blp, events.blp, claims.blp, verdicts.blp, claimreviews.blp,
+              keys.blp, audit.blp, exports.blp)
+
+
+class ClaimtrackApi(Api):
+    """flask-smorest with problem+json errors and our Problem schema in the spec."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return http_exception_response(error)
+
+
+class ReadableJSON(DefaultJSONProvider):
+    """UTF-8 JSON that curl users can read (“quotes”, Zoë), in the order the schemas give.
+
+    Falls back to \\u escapes only when a string holds a lone surrogate, which UTF-8 cannot
+    carry (such input is refused, but an error message may echo it).
+    """
+
+    sort_keys = False
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            # Thousands of nested brackets: refuse as malformed JSON, not a crash.
+            raise ValueError("JSON nested too deeply") from None
+
+    def dumps(self, obj, **kwargs):
+        text = super().dumps(obj, ensure_ascii=False, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = super().dumps(obj, ensure_ascii=True, **kwargs)
+        return text
+
+
+def _check_input() -> None:
+    """Bodies must be JSON; no string anywhere may hold what no database can store."""
+    if request.method in ("POST", "PUT", "PATCH") and (request.content_length or request.headers.get("Transfer-Encoding")):
+        if not request.is_json:
+            raise Problem(415, "Send the body as JSON with 'Content-Type: application/json'.",
+                          slug="unsupported-media-type")
+    where = next((name for name, value in request.args.items(multi=True)
+                  if unstorable_path(name) or unstorable_path(value)), None)
+    if where is None and request.is_json:
+        where = unstorable_path(request.get_json(silent=True))
+    if where is not None:
+        raise invalid(where, "U+0000 (NUL) and lone surrogates cannot be stored or searched for; remove them.")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_env()
+    app = Flask("claimtrack")
+    # URLs match as sent: no HTML redirects for doubled or trailing slashes (`/v1/sources/..//text`).
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    app.config.update(
+        CLAIMTRACK=config,
+        MAX_CONTENT_LENGTH=config.max_body_bytes,
+        API_TITLE="claimtrack",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.json = ReadableJSON(app)
+
+    db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
+    app.extensions["claimtrack_db"] = db
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+    # Order matters: who is calling first (401/403 before any word about the body), then the body.
+    init_auth(app, config.rate_limit_per_minute)
+    app.before_request(_check_input)
+    init_idempotency(app)
+    init_web(app, config.cors_origins)
+    register_error_handlers(app)
+
+    api = ClaimtrackApi(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                                   "description": "An API key: `Authorization: Bearer ctk_…`"})
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    complete_spec(api)
+    app.extensions["claimtrack_api"] = api
+
+    @app.get("/openapi.yaml")
+    def openapi_yaml():
+        return Response(api.spec.to_yaml(), mimetype="application/yaml")
+    openapi_yaml.public = True
+
+    return app

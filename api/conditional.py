@@ -1,0 +1,47 @@
+"""ETags and conditional requests (If-None-Match → 304, If-Match → 412).
+
+A resource's ETag is its id and version: it changes on every edit, and costs no hashing.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Response, request
+
+from api.errors import Problem
+
+_ETAG_LIST = re.compile(r'^\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*$')
+
+
+def etag_of(public_id: str, version: int, extra: str = "") -> str:
+    return f'"{public_id}.v{version}{extra}"'
+
+
+def _tags(header_name: str) -> list[str] | None:
+    raw = request.headers.get(header_name)
+    if raw is None:
+        return None
+    if not _ETAG_LIST.match(raw):
+        raise Problem(400, f"{header_name} must be an ETag like \"clm_….v3\" (quoted) or *.",
+                      slug="invalid-precondition", errors={header_name: ["not an entity tag"]})
+    return [tag.strip().removeprefix("W/") for tag in raw.split(",")]
+
+
+def check_if_match(current_etag: str | None) -> None:
+    """Refuse a write made against a stale copy (lost-update protection). None = no resource."""
+    tags = _tags("If-Match")
+    if tags is None:
+        return
+    if current_etag is None or ("*" not in tags and current_etag not in tags):
+        raise Problem(412, "The resource changed since you read it: GET it again and retry with its new ETag.",
+                      slug="precondition-failed")
+
+
+def not_modified(current_etag: str) -> bool:
+    tags = _tags("If-None-Match")
+    return tags is not None and ("*" in tags or current_etag in tags)
+
+
+def with_etag(response: Response, current_etag: str) -> Response:
+    response.headers["ETag"] = current_etag
+    return response

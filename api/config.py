@@ -1,0 +1,56 @@
+"""Settings, read once from the environment. Every variable is documented in README.md."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _list(env: dict, name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = "sqlite:///claimtrack.db"
+    max_body_bytes: int = 2 * 1024 * 1024
+    bind: str = "127.0.0.1:8000"
+    workers: int = 2
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    sqlite_busy_timeout_ms: int = 15000
+    log_level: str = "info"
+    preload_model: bool = True  # load the spaCy model in the gunicorn master, before forking
+    rate_limit_per_minute: int = 1200  # per API key and worker process; 0 turns limits off
+    organization_name: str = "claimtrack"
+    organization_url: str | None = None
+    public_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Config":
+        env = os.environ if env is None else env
+        return cls(
+            database_url=env.get("DATABASE_URL") or cls.database_url,
+            max_body_bytes=_int(env, "CLAIMTRACK_MAX_BODY_BYTES", cls.max_body_bytes),
+            bind=env.get("CLAIMTRACK_BIND") or cls.bind,
+            workers=_int(env, "CLAIMTRACK_WORKERS", cls.workers),
+            cors_origins=_list(env, "CLAIMTRACK_CORS_ORIGINS"),
+            sqlite_busy_timeout_ms=_int(env, "CLAIMTRACK_SQLITE_BUSY_TIMEOUT_MS", cls.sqlite_busy_timeout_ms),
+            log_level=env.get("CLAIMTRACK_LOG_LEVEL") or cls.log_level,
+            preload_model=env.get("CLAIMTRACK_PRELOAD_MODEL", "1") not in ("0", "false", "no"),
+            rate_limit_per_minute=_int(env, "CLAIMTRACK_RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute),
+            organization_name=env.get("CLAIMTRACK_ORGANIZATION_NAME") or cls.organization_name,
+            organization_url=env.get("CLAIMTRACK_ORGANIZATION_URL") or None,
+            public_url=(env.get("CLAIMTRACK_PUBLIC_URL") or "").rstrip("/") or None,
+        )
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **changes)

@@ -1,0 +1,94 @@
+"""The database: one proxy that the models bind to, opened from DATABASE_URL.
+
+SQLite is the zero-set-up default; PostgreSQL (psycopg 3) is used when DATABASE_URL is a
+postgresql:// URL. The same models and migrations serve both.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import peewee
+from playhouse.migrations import Runner
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+
+database = peewee.DatabaseProxy()
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def is_postgres(db: peewee.Database | None = None) -> bool:
+    db = db or database.obj
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
+class PostgresPool(PooledPostgresqlDatabase):
+    """A pool that trusts the connection's local state instead of a `SELECT 1` round trip at
+    every checkout (13% of a claim GET). A connection the server dropped fails its next query,
+    which answers 503 (see api.errors) and leaves it marked broken, so the pool discards it."""
+
+    def _is_closed(self, conn):
+        return conn.closed or self._adapter.txn_status(conn) == self._adapter.txn_unknown
+
+
+# Connections are kept between requests: opening one (and, for SQLite, setting its pragmas)
+# would otherwise cost more than the request. Per process; a gunicorn worker is one process.
+POOL = {"max_connections": 8, "stale_timeout": 300}
+
+
+def open_database(url: str, *, busy_timeout_ms: int = 15000) -> peewee.Database:
+    """Build (not connect) the database named by a URL: a pool of connections."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        if not path:
+            raise ValueError("DATABASE_URL for SQLite looks like sqlite:///claimtrack.db")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return PooledSqliteDatabase(
+            path,
+            **POOL,
+            # The pool hands a connection to one thread at a time.
+            check_same_thread=False,
+            pragmas={
+                # WAL lets readers run while one writer writes; NORMAL sync is durable in WAL.
+                "journal_mode": "wal",
+                "synchronous": "normal",
+                "foreign_keys": 1,
+                # Concurrent gunicorn workers wait for the write lock instead of failing.
+                "busy_timeout": busy_timeout_ms,
+            },
+            # BEGIN IMMEDIATE takes the write lock up front, so a transaction never has to
+            # upgrade a read lock mid-way (which SQLite refuses with "database is locked").
+            lock_type="IMMEDIATE",
+        )
+    if parts.scheme in ("postgres", "postgresql"):
+        return PostgresPool(
+            unquote(parts.path.lstrip("/")) or "postgres",
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            host=parts.hostname or None,
+            port=parts.port,
+            prefer_psycopg3=True,
+            **POOL,
+            connect_timeout=5,
+        )
+    raise ValueError(f"unsupported DATABASE_URL scheme {parts.scheme!r}: use sqlite:/// or postgresql://")
+
+
+def bind(db: peewee.Database) -> peewee.Database:
+    database.initialize(db)
+    return db
+
+
+def release_connections() -> None:
+    """Close every pooled connection: before gunicorn forks, so no worker inherits one."""
+    if database.obj is not None:
+        database.obj.close_all()
+
+
+def migrate(db: peewee.Database | None = None) -> list[str]:
+    """Apply pending migrations; returns the names applied."""
+    db = db or database.obj
+    with db.connection_context():
+        return Runner(db, directory=str(MIGRATIONS_DIR)).up()

@@ -1,0 +1,371 @@
+"""Spans: where a quote sits in a source text (see DESIGN.md, "Spans").
+
+A span is given by code point offsets (TextPositionSelector), by the quoted text
+with optional context (TextQuoteSelector), or both; `resolve_span` checks what was
+given and fills in the rest. Pure stdlib, so it can be tested without a database.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+__all__ = [
+    "CONTEXT_UNITS",
+    "AmbiguousQuote",
+    "QuoteNotFound",
+    "Span",
+    "SpanError",
+    "SpanMismatch",
+    "SpanOutOfRange",
+    "Utf16Offsets",
+    "context",
+    "resolve_span",
+]
+
+# Browser anchoring libraries (Hypothesis, Apache Annotator) use about this much context.
+CONTEXT_UNITS = 32
+
+# An ambiguity error lists the candidates so a client can pick one; more than this is noise.
+MAX_CANDIDATES = 20
+
+
+class SpanError(ValueError):
+    """A span that cannot be resolved. `field` names the offending input."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class SpanOutOfRange(SpanError):
+    """Offsets missing, not integers, outside the text, empty, or inside a surrogate pair."""
+
+
+class QuoteNotFound(SpanError):
+    """The quote (with its prefix/suffix) does not occur in the text."""
+
+
+class SpanMismatch(SpanError):
+    """Offsets and quote were both given and they disagree."""
+
+
+class AmbiguousQuote(SpanError):
+    """The quote occurs more than once. `candidates` are (start, end) code point offsets,
+    sorted, at most MAX_CANDIDATES of them; `total` is how many there are in all."""
+
+    def __init__(self, field: str, message: str, candidates: list[tuple[int, int]], total: int):
+        super().__init__(field, message)
+        self.candidates = candidates
+        self.total = total
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # code points, end exclusive
+    end: int
+    exact: str  # always text[start:end] verbatim
+    prefix: str  # up to CONTEXT_UNITS UTF-16 code units before start, never splitting a character
+    suffix: str  # up to CONTEXT_UNITS UTF-16 code units after end, never splitting a character
+
+
+# --------------------------------------------------------------------------- UTF-16
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")  # characters that take two UTF-16 units
+
+
+class Utf16Offsets:
+    """Converts offsets in one text between code points and UTF-16 code units.
+
+    Build it once per text. Only the positions of non-BMP characters are kept, so a text
+    without any (nearly all news text) costs O(1) memory and converts by identity.
+    """
+
+    def __init__(self, text: str):
+        self.length = len(text)
+        # max() scans in C and allocates nothing: cheap enough to run on every text.
+        if not text or max(text) <= "\uffff":
+            self._astral_cp: list[int] = []
+        else:
+            self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
+        # Where each astral character starts in UTF-16 units: its code point offset plus
+        # one extra unit for every astral character before it.
+        self._astral_u16 = [cp + k for k, cp in enumerate(self._astral_cp)]
+        self.utf16_length = self.length + len(self._astral_cp)
+
+    def to_utf16(self, cp_offset: int, *, field: str = "span") -> int:
+        _check_int(cp_offset, field)
+        if not 0 <= cp_offset <= self.length:
+            raise SpanOutOfRange(
+                field, f"{field} {cp_offset} is outside the text (0 to {self.length} code points)."
+            )
+        if not self._astral_cp:
+            return cp_offset
+        return cp_offset + bisect_left(self._astral_cp, cp_offset)
+
+    def to_code_points(self, utf16_offset: int, *, field: str = "span") -> int:
+        _check_int(utf16_offset, field)
+        if not 0 <= utf16_offset <= self.utf16_length:
+            raise SpanOutOfRange(
+                field,
+                f"{field} {utf16_offset} is outside the text (0 to {self.utf16_length} UTF-16 code units).",
+            )
+        if not self._astral_cp:
+            return utf16_offset
+        before = bisect_left(self._astral_u16, utf16_offset)  # astral chars starting before it
+        if before and self._astral_u16[before - 1] + 1 == utf16_offset:
+            raise SpanOutOfRange(
+                field,
+                f"{field} {utf16_offset} falls between the two halves of a surrogate pair "
+                f"(an emoji or other non-BMP character); move it by one.",
+            )
+        return utf16_offset - before
+
+
+def _utf16_len(s: str) -> int:
+    return len(s) + len(_ASTRAL.findall(s))
+
+
+# --------------------------------------------------------------------------- context
+
+_ZWJ = "\u200d"
+
+
+def _extends_previous(ch: str) -> bool:
+    """True for characters that belong to the character before them: combining marks,
+    variation selectors (U+FE0F makes 🗳 an emoji), emoji skin tones, zero width joiner."""
+    return (
+        unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        or ch == _ZWJ
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+    )
+
+
+def _splits_character(text: str, i: int) -> bool:
+    """Would cutting text at i separate a base character from what modifies it?
+    (A simplification of grapheme clusters: good for accents and common emoji.)"""
+    return 0 < i < len(text) and (_extends_previous(text[i]) or text[i - 1] == _ZWJ)
+
+
+def context(text: str, start: int, end: int, units: int = CONTEXT_UNITS) -> tuple[str, str]:
+    """(prefix, suffix): at most `units` UTF-16 code units of text just before start and
+    just after end. Cuts only between whole code points (so never inside a surrogate pair)
+    and, where it can, not between a character and its combining marks."""
+    # Every code point is 1 or 2 units, so `units` code points always cover enough text.
+    p = max(0, start - units)
+    while _utf16_len(text[p:start]) > units:
+        p += 1
+    while p < start and _splits_character(text, p):
+        p += 1
+
+    q = min(len(text), end + units)
+    while _utf16_len(text[end:q]) > units:
+        q -= 1
+    while q > end and _splits_character(text, q):
+        q -= 1
+    return text[p:start], text[end:q]
+
+
+# --------------------------------------------------------------------------- normalization
+# People type quotes by hand (curl, forms): straight quotes for curly ones, "-" for dashes,
+# "..." for "…", plain spaces for NBSP or line breaks. When a quote is not in the text
+# verbatim we compare both sides after folding those variants together.
+
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lie above U+3000
+
+# Length-preserving replacements (one code point for one), so offsets stay put.
+_FOLD = str.maketrans(
+    {
+        **{c: "'" for c in "\u2018\u2019\u201a\u201b\u02bc\u2032"},  # ‘ ’ ‚ ‛ ʼ ′
+        **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},  # “ ” „ ‟ ″
+        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},  # ‐ ‑ ‒ – — ― −
+        **{c: " " for c in _WHITESPACE},
+    }
+)
+# Replacements that change the length: whitespace runs become one space, … becomes "...".
+_RESIZE = re.compile(r" {2,}|…")
+
+
+class _Folded:
+    """A normalized copy of a text plus a map from its offsets back to the original.
+
+    The map lists only the places where lengths changed; between them offsets differ
+    by a constant, so the map is small and lookups are a bisect.
+    """
+
+    def __init__(self, original: str):
+        folded = original.translate(_FOLD)
+        pieces: list[str] = []
+        # (folded_start, folded_end, original_start, original_end) of each resized piece.
+        self._resized: list[tuple[int, int, int, int]] = []
+        shift = 0  # folded offset minus original offset so far
+        last = 0
+        for m in _RESIZE.finditer(folded):
+            pieces.append(folded[last : m.start()])
+            replacement = " " if m.group() != "…" else "..."
+            fs = m.start() + shift
+            self._resized.append((fs, fs + len(replacement), m.start(), m.end()))
+            pieces.append(replacement)
+            shift += len(replacement) - (m.end() - m.start())
+            last = m.end()
+        pieces.append(folded[last:])
+        self.text = "".join(pieces)
+        self._starts = [r[0] for r in self._resized]
+
+    def original_start(self, i: int) -> int | None:
+        """Original offset for a match starting at folded offset i; None if i falls inside
+        a resized piece (e.g. a quote "..." matching the tail of a "....")."""
+        k = bisect_right(self._starts, i) - 1
+        if k < 0:
+            return i
+        fs, fe, os_, oe = self._resized[k]
+        if i == fs:
+            return os_
+        if i < fe:
+            return None
+        return oe + (i - fe)
+
+    def original_end(self, i: int) -> int | None:
+        """Original offset for a match ending (exclusive) at folded offset i > 0."""
+        k = bisect_left(self._starts, i) - 1  # last resized piece starting before i
+        if k < 0:
+            return i
+        fs, fe, os_, oe = self._resized[k]
+        if i == fe:
+            return oe
+        if i < fe:
+            return None
+        return oe + (i - fe)
+
+
+def _fold(s: str) -> str:
+    return _Folded(s).text
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _check_int(value: object, field: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SpanOutOfRange(field, f"{field} must be an integer, got {value!r}.")
+
+
+def _check_offsets(text: str, start: int | None, end: int | None) -> None:
+    if start is None or end is None:
+        missing = "start" if start is None else "end"
+        raise SpanOutOfRange(
+            missing, f"Give both start and end (or leave both out and give exact); {missing} is missing."
+        )
+    _check_int(start, "start")
+    _check_int(end, "end")
+    n = len(text)
+    for field, value in (("start", start), ("end", end)):
+        if not 0 <= value <= n:
+            raise SpanOutOfRange(field, f"{field} {value} is outside the text (0 to {n} code points).")
+    if start >= end:
+        raise SpanOutOfRange(
+            "end", f"end must be greater than start (a span cannot be empty); got start={start}, end={end}."
+        )
+
+
+def _occurrences(haystack: str, needle: str) -> list[int]:
+    """Start of every occurrence, overlapping ones included. str.find keeps this linear-ish."""
+    found = []
+    i = haystack.find(needle)
+    while i != -1:
+        found.append(i)
+        i = haystack.find(needle, i + 1)
+    return found
+
+
+def _excerpt(s: str, limit: int = 80) -> str:
+    return repr(s if len(s) <= limit else s[: limit - 1] + "…")
+
+
+def resolve_span(
+    text: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    prefix: str | None = None,
+    suffix: str | None = None,
+) -> Span:
+    """Resolve a span in text. Offsets are Unicode code points into text.
+
+    Give start+end, or exact (optionally prefix/suffix to tell occurrences apart), or both.
+    Raises a SpanError subclass saying what is wrong and what to do.
+    """
+    if exact is not None and not exact.strip():
+        raise SpanOutOfRange(
+            "exact", "exact is empty; give the quoted text, or leave it out and give start and end."
+        )
+
+    if start is None and end is None:
+        if exact is None:
+            raise SpanOutOfRange("span", "Give start and end, or exact (the quoted text), or both.")
+        start, end = _find_quote(text, exact, prefix or "", suffix or "")
+    else:
+        _check_offsets(text, start, end)
+        if exact is not None:
+            actual = text[start:end]
+            # Accept hand-typed variants here too; what we store is the source's own text.
+            if actual != exact and _fold(actual) != _fold(exact):
+                raise SpanMismatch(
+                    "exact",
+                    f"The text at {start}..{end} is {_excerpt(actual)}, not {_excerpt(exact)}; "
+                    f"fix the offsets or the quote, or give only one of them.",
+                )
+
+    before, after = context(text, start, end)
+    return Span(start=start, end=end, exact=text[start:end], prefix=before, suffix=after)
+
+
+def _find_quote(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, int]:
+    verbatim = _occurrences(text, exact)
+    total = len(verbatim)
+    matches = [
+        (i, i + len(exact))
+        for i in verbatim
+        if text.endswith(prefix, 0, i) and text.startswith(suffix, i + len(exact))
+    ]
+    # Fall back to the folded comparison only when nothing matched verbatim, so a quote
+    # copied exactly never becomes ambiguous with its look-alikes. Hand-typed context can
+    # fail verbatim just like a hand-typed quote, hence also when context removed them all.
+    if not matches and (not verbatim or prefix or suffix):
+        folded = _Folded(text)
+        quote, want_before, want_after = _fold(exact), _fold(prefix), _fold(suffix)
+        found = 0
+        for i in _occurrences(folded.text, quote):
+            s, e = folded.original_start(i), folded.original_end(i + len(quote))
+            if s is None or e is None:
+                continue
+            found += 1
+            before_ok = folded.text.endswith(want_before, 0, i)
+            if before_ok and folded.text.startswith(want_after, i + len(quote)):
+                matches.append((s, e))
+        total = total or found
+
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        if not total:
+            raise QuoteNotFound(
+                "exact",
+                f"The quote {_excerpt(exact)} is not in the source text; copy it from the text, or give start and end.",
+            )
+        field = "prefix" if prefix else "suffix"
+        raise QuoteNotFound(
+            field,
+            f"The quote occurs {total} time(s), but the given prefix/suffix match none of them; "
+            f"copy them from the text just before/after the quote, or give start and end.",
+        )
+    raise AmbiguousQuote(
+        "exact",
+        f"The quote occurs {len(matches)} times; add prefix and/or suffix (the text just before/after it) "
+        f"or give start and end to pick one.",
+        candidates=matches[:MAX_CANDIDATES],
+        total=len(matches),
+    )

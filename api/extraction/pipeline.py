@@ -1,0 +1,125 @@
+"""extract(): text in, people / events / claims with code-point offsets out.
+
+Work is bounded: a text longer than `max_chars` (default MAX_CHARS = 200,000 code points,
+about 30,000 words, several times a long feature article) raises TextTooLong before any NLP
+work; the caller maps it to 413. Below the limit the text is cut into lines, page furniture is
+dropped without NLP, and long lines are cut into chunks of at most CHUNK_CHARS at sentence ends,
+so the parser never sees one huge document and memory stays flat. The small English model
+processes roughly 20,000-60,000 code points per second per core (bench/extraction_throughput.py),
+so a text at the limit costs seconds, not minutes.
+"""
+from __future__ import annotations
+
+import re
+
+from .boilerplate import EMBED, FURNITURE, Block, split_blocks
+from .claims import extract_claims
+from .errors import NotText, TextTooLong
+from .events import extract_events
+from .model import get_nlp
+from .people import resolve_people
+from .textnorm import scrub
+from .types import ExtractionResult, KnownPerson
+
+MAX_CHARS = 200_000
+CHUNK_CHARS = 5_000
+_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+
+
+def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut into pieces of at most CHUNK_CHARS, at a sentence end when possible."""
+    out = []
+    while end - start > CHUNK_CHARS:
+        window = text[start:start + CHUNK_CHARS]
+        cut = None
+        for m in _BREAK.finditer(window):
+            if m.end() > CHUNK_CHARS // 2:
+                cut = m.end()
+        if cut is None:
+            ws = window.rfind(" ")
+            cut = ws + 1 if ws > CHUNK_CHARS // 2 else CHUNK_CHARS
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, end))
+    return out
+
+
+def _units(text: str, blocks: list[Block]) -> list[tuple[Block, int, int]]:
+    """(block, start, end) pieces to run the model on: every non-furniture line, chunked."""
+    units = []
+    for b in blocks:
+        if b.kind == FURNITURE:
+            continue
+        for s, e in _chunks(text, b.start, b.end):
+            units.append((b, s, e))
+    return units
+
+
+def _masked(text: str, block: Block, s: int, e: int) -> str:
+    """The unit's text with links blanked out (same length, so offsets still hold)."""
+    piece = text[s:e]
+    for ms, me in block.masks:
+        a, z = max(ms, s), min(me, e)
+        if a < z:
+            piece = piece[: a - s] + " " * (z - a) + piece[z - s:]
+    return piece
+
+
+def extract(text: str, known_people: list[KnownPerson] | tuple = (), *, model_name: str | None = None,
+            max_chars: int = MAX_CHARS) -> ExtractionResult:
+    """People, events and check-worthy claims in `text`, each anchored to code-point spans.
+
+    Raises NotText if `text` is not a str and TextTooLong if it has more than `max_chars`
+    code points (both ValueError subclasses). Empty or whitespace-only text gives an empty
+    result. `model_name` overrides the spaCy pipeline (default: see model.get_nlp).
+    """
+    return extract_many([text], known_people, model_name=model_name, max_chars=max_chars)[0]
+
+
+def extract_many(texts, known_people=(), *, model_name: str | None = None, max_chars: int = MAX_CHARS,
+                 batch_size: int = 64) -> list[ExtractionResult]:
+    """extract() for several texts, batching the model over all of them (for ingest jobs)."""
+    texts = list(texts)
+    for text in texts:
+        if not isinstance(text, str):
+            raise NotText(f"text must be str, not {type(text).__name__}")
+        if len(text) > max_chars:
+            raise TextTooLong(len(text), max_chars)
+    prepared = []
+    for text in texts:
+        if not text.strip():
+            prepared.append((text, [], []))
+            continue
+        clean = scrub(text)
+        blocks = split_blocks(clean)
+        prepared.append((clean, blocks, _units(clean, blocks)))
+
+    nlp = get_nlp(model_name)
+    stream = ((_masked(clean, b, s, e), None) for clean, _, units in prepared for b, s, e in units)
+    docs = iter(doc for doc, _ in nlp.pipe(stream, as_tuples=True, batch_size=batch_size))
+
+    results = []
+    for (clean, blocks, units), original in zip(prepared, texts):
+        if not units:
+            results.append(ExtractionResult())
+            continue
+        parsed = [(next(docs), s, b) for b, s, e in units]
+        results.append(_assemble(original, clean, parsed, known_people))
+    return results
+
+
+def _assemble(original: str, clean: str, parsed, known_people) -> ExtractionResult:
+    people_docs = [(doc, s) for doc, s, b in parsed]
+    people, mention_index = resolve_people(people_docs, clean, known_people)
+    events = extract_events(parsed, clean, mention_index)
+    claims = extract_claims([(d, s, b) for d, s, b in parsed if b.kind in ("body", EMBED)], clean, mention_index)
+    # Spans were computed on the scrubbed copy (same length); re-read `exact` from the original.
+    for p in people:
+        for m in p.mentions:
+            m.exact = original[m.start:m.end]
+    for ev in events:
+        for m in ev.mentions:
+            m.exact = original[m.start:m.end]
+    for c in claims:
+        c.exact = original[c.start:c.end]
+    return ExtractionResult(people=people, events=events, claims=claims)

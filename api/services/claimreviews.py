@@ -1,0 +1,44 @@
+"""Publishing reviewed claims as schema.org ClaimReview."""
+from __future__ import annotations
+
+from api.domain.claimreview import Appearance, Review, claim_review
+from api.domain.ids import encode_id
+from api.errors import Problem
+from api.models import Claim, Source
+from api.pagination import Page, paginate
+from api.services.claims import attach_details, get_claim
+
+
+def _reviews(claims: list[Claim], *, base_url: str, organization: str, organization_url: str | None) -> list[dict]:
+    source_ids = {a.source_id for c in claims for a in c.appearance_list}
+    sources = {s.id: s for s in Source.select(Source.id, Source.url, Source.title, Source.publisher, Source.published_at)
+               .where(Source.id.in_(list(source_ids)))} if source_ids else {}
+    reviews = []
+    for claim in claims:
+        appearances = [sources[a.source_id] for a in claim.appearance_list]
+        claim_id = encode_id("claim", claim.id)
+        reviews.append(claim_review(Review(
+            url=f"{base_url}/v1/claims/{claim_id}/claimreview",
+            claim_text=claim.text,
+            claimant=claim.claimant_ref.name if claim.claimant_ref else None,
+            rating=claim.latest_verdict.rating,
+            reviewed_on=claim.latest_verdict.created_at.date().isoformat(),
+            organization=organization, organization_url=organization_url,
+            appearances=[Appearance(s.url, s.title, s.publisher, s.published_at) for s in appearances],
+        )))
+    return reviews
+
+
+def get_claim_review(pk: int | None, public_id: str, **publisher) -> dict:
+    claim = get_claim(pk, public_id, offsets="codepoints")
+    if claim.latest_verdict is None:
+        raise Problem(404, f"Claim {public_id} has no verdict yet, so there is no ClaimReview to publish.",
+                      slug="not-reviewed")
+    return _reviews([claim], **publisher)[0]
+
+
+def list_claim_reviews(*, sort: str, cursor: str | None, limit: int, **publisher) -> tuple[list[dict], Page]:
+    page = paginate(Claim.select().where(Claim.latest_verdict_id.is_null(False)), sort=sort,
+                    cursor=cursor, limit=limit)
+    attach_details(page.items, offsets="codepoints")
+    return _reviews(page.items, **publisher), page

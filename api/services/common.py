@@ -1,0 +1,121 @@
+"""Small pieces every service uses: lookups that 404, version bumps, common filters."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import peewee
+
+from api.conditional import check_if_match, etag_of
+from api.db import is_postgres
+from api.domain.ids import encode_id
+from api.errors import Problem, invalid, not_found
+from api.models import Claim, Event, utcnow
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def kind_of(model) -> str:
+    return model.__name__.lower()
+
+
+def get_or_404(model, pk: int | None, public_id: str = ""):
+    row = model.get_or_none(model.id == pk) if pk is not None else None
+    if row is None:
+        raise not_found(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
+    return row
+
+
+def get_locked_or_404(model, pk: int | None, public_id: str = ""):
+    """The row, locked until the transaction ends, so writers that read it before writing
+    take turns. SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs the lock."""
+    query = model.select().where(model.id == pk)
+    row = (query.for_update() if is_postgres() else query).first() if pk is not None else None
+    if row is None:
+        raise not_found(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
+    return row
+
+
+def etag_for(row) -> str:
+    """Changes whenever the representation does: the version, and a source's counts (which
+    other resources change). Verdicts never change: they have no version."""
+    counts = "".join(f".{name[0]}{count}" for name, count in sorted(getattr(row, "counts", {}).items()))
+    return etag_of(encode_id(kind_of(type(row)), row.id), getattr(row, "version", 1), counts)
+
+
+def check_etag(row) -> None:
+    """412 if the request's If-Match names another version of this row."""
+    check_if_match(etag_for(row))
+
+
+def save_changes(row, changes: dict, *, check_current: bool = True) -> None:
+    """Apply an edit: check If-Match against the copy read, then advance the version.
+
+    The UPDATE only matches the version that was read, so of two concurrent editors
+    holding the same ETag exactly one wins and the other gets 412.
+    """
+    model = type(row)
+    if check_current:
+        check_etag(row)
+    now = utcnow()
+    values = {**changes, "updated_at": now, "version": row.version + 1}
+    updated = model.update(values).where((model.id == row.id) & (model.version == row.version)).execute()
+    if updated != 1:
+        raise Problem(412, "The resource changed while you were editing it: GET it again and retry.",
+                      slug="precondition-failed")
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def touch_claims(condition) -> None:
+    """A claim's representation embeds its claimant's and events' names: when those change, the
+    claims' versions (and so their ETags) must change too, or a cached copy would pass as current."""
+    Claim.update(version=Claim.version + 1, updated_at=utcnow()).where(condition).execute()
+
+
+def touch_events(condition) -> None:
+    """Events embed their participants' names: the same rule as touch_claims."""
+    Event.update(version=Event.version + 1, updated_at=utcnow()).where(condition).execute()
+
+
+def require_existing(model, pks: list[int], field: str) -> None:
+    """422 naming the field if any referenced id does not exist."""
+    wanted = set(pks)
+    if not wanted:
+        return
+    found = {r.id for r in model.select(model.id).where(model.id.in_(list(wanted)))}
+    missing = [encode_id(kind_of(model), pk) for pk in pks if pk not in found]
+    if missing:
+        raise invalid(field, f"No {kind_of(model)} with id {', '.join(missing)}.")
+
+
+def time_filters(query, model, filters: dict):
+    for name, op in (("created_after", "gt"), ("created_before", "lt"), ("updated_after", "gt"), ("updated_before", "lt")):
+        value = filters.get(name)
+        if value is not None:
+            field = getattr(model, name.split("_")[0] + "_at")
+            query = query.where(field > value if op == "gt" else field < value)
+    return query
+
+
+def full_text_match(model, q: str) -> peewee.Expression:
+    """`model.id IN (…)` through the full-text index: FTS5 on SQLite, tsvector + GIN on PostgreSQL."""
+    table = model._meta.table_name
+    words = _WORD.findall(q)
+    if not words:
+        return model.id.in_([])  # nothing searchable: match nothing rather than everything
+    if is_postgres():
+        subquery = peewee.SQL(f"(SELECT id FROM {table} WHERE search @@ plainto_tsquery('simple', %s))", [" ".join(words)])
+    else:
+        # Each word quoted: FTS5 operators in user input stay plain words.
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        subquery = peewee.SQL(f"(SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [match])
+    return model.id.in_(subquery)
+
+
+def group_by(rows, key) -> dict:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+

@@ -1,0 +1,130 @@
+"""Running the extraction pipeline on a stored source and keeping what it proposes.
+
+Proposals are stored as `origin: extracted` (claims `unreviewed`). Running again adds nothing
+twice, and nothing a human created or reviewed is changed: extracted people resolve to stored
+people by alias, and a proposed claim overlapping any claim already anchored there is skipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from api.db import database
+from api.domain.spans import context
+from api.domain.text import name_tokens
+from api.errors import Problem
+from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
+from api.models import Appearance, Claim, Event, EventParticipant, Mention, Person, PersonNameToken, Source
+from api.services import audit
+from api.services.common import get_locked_or_404, get_or_404
+from api.services.people import aliases_text, index_names
+
+ORIGIN = "extracted"
+
+
+@dataclass
+class ExtractionSummary:
+    people: list = field(default_factory=list)   # Person rows created
+    matched_people: list = field(default_factory=list)  # stored Person rows the text mentions
+    events: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+    mentions: int = 0
+
+
+def _known_people(text: str) -> dict[str, Person]:
+    """Stored people sharing a name word with the text (the only ones it can mention), by key."""
+    words = sorted(name_tokens(text))
+    if not words:
+        return {}
+    ids = PersonNameToken.select(PersonNameToken.person).where(PersonNameToken.token.in_(words))
+    return {str(p.id): p for p in Person.select().where(Person.id.in_(ids))}
+
+
+def _span(text: str, start: int, end: int) -> dict:
+    prefix, suffix = context(text, start, end)
+    return {"start": start, "end": end, "exact": text[start:end], "prefix": prefix, "suffix": suffix}
+
+
+def _store_mentions(text: str, source_id: int, owner: str, owner_id: int, mentions) -> int:
+    existing = {(m.start, m.end) for m in Mention.select(Mention.start, Mention.end)
+                .where((Mention.source == source_id) & (getattr(Mention, owner) == owner_id))}
+    rows = [{**_span(text, m.start, m.end), "source": source_id, owner: owner_id, "origin": ORIGIN}
+            for m in mentions if (m.start, m.end) not in existing]
+    if rows:
+        Mention.insert_many(rows).execute()
+    return len(rows)
+
+
+def _store(source, result: ExtractionResult, known: dict[str, Person]) -> ExtractionSummary:
+    text, summary = source.text, ExtractionSummary()
+    person_ids: dict[str, int] = {}
+    for person in result.people:
+        if person.known_key is not None:
+            stored = known[person.known_key]
+            summary.matched_people.append(stored)
+        else:
+            stored = Person.create(name=person.name, aliases=aliases_text(person.name, person.aliases), origin=ORIGIN)
+            index_names(stored)
+            audit.record("create", "person", stored.id, origin=ORIGIN)
+            summary.people.append(stored)
+        person_ids[person.key] = stored.id
+        summary.mentions += _store_mentions(text, source.id, "person", stored.id, person.mentions)
+
+    mentioned_events = Event.select().where(Event.id.in_(
+        Mention.select(Mention.event).where((Mention.source == source.id) & Mention.event.is_null(False))))
+    by_name = {e.name.casefold(): e for e in mentioned_events}
+    for event in result.events:
+        stored = by_name.get(event.name.casefold())
+        if stored is None:
+            stored = Event.create(name=event.name, kind=event.kind, starts_at=event.starts_at,
+                                  location=event.location, origin=ORIGIN)
+            audit.record("create", "event", stored.id, origin=ORIGIN)
+            summary.events.append(stored)
+            by_name[event.name.casefold()] = stored
+        taking_part = {p.person_id for p in EventParticipant.select().where(EventParticipant.event == stored.id)}
+        new = [person_ids[k] for k in dict.fromkeys(event.participants) if k in person_ids
+               and person_ids[k] not in taking_part]
+        if new:
+            EventParticipant.insert_many([{"event": stored.id, "person": p} for p in new]).execute()
+        summary.mentions += _store_mentions(text, source.id, "event", stored.id, event.mentions)
+
+    anchored = [(a.start, a.end) for a in Appearance.select(Appearance.start, Appearance.end)
+                .where(Appearance.source == source.id)]
+    for claim in result.claims:
+        if any(claim.start < end and start < claim.end for start, end in anchored):
+            continue  # already claimed here, by a human or an earlier run
+        stored = Claim.create(text=claim.exact.strip(), claimant=person_ids.get(claim.claimant),
+                              checkworthiness=round(claim.checkworthiness, 3), origin=ORIGIN)
+        Appearance.create(claim=stored.id, source=source.id, **_span(text, claim.start, claim.end))
+        audit.record("create", "claim", stored.id, origin=ORIGIN)
+        anchored.append((claim.start, claim.end))
+        summary.claims.append(stored)
+    return summary
+
+
+def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
+    try:
+        return extract(text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
+    except TextTooLong as error:
+        raise Problem(413, f"{error}: split the text into several sources to extract from it.",
+                      slug="text-too-long-to-extract") from None
+    except ExtractionInputError as error:
+        raise Problem(422, str(error), slug="cannot-extract") from None
+
+
+def run_extraction(pk: int | None, public_id: str = "") -> ExtractionSummary:
+    source = get_or_404(Source, pk, public_id)
+    # Outside the transaction: the model's work needs no lock on the database.
+    known = _known_people(source.text)
+    result = _extract(source.text, known)
+    with database.atomic():
+        # Concurrent runs on one source take turns; the later one sees what the first stored.
+        source = get_locked_or_404(Source, pk, public_id)
+        stored_now = _known_people(source.text)
+        if stored_now.keys() != known.keys():
+            # People were added, merged or deleted meanwhile (by a concurrent run, say):
+            # resolve against what is stored now rather than create anyone twice.
+            known, result = stored_now, _extract(source.text, stored_now)
+        summary = _store(source, result, known)
+        audit.record("extract", "source", source.id, people=len(summary.people), events=len(summary.events),
+                     claims=len(summary.claims), mentions=summary.mentions)
+    return summary

@@ -1,0 +1,71 @@
+"""API keys: random secrets shown once, stored only as SHA-256."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from api.db import database
+from api.domain.ids import decode_id, encode_id
+from api.domain.roles import ROLES
+from api.models import ApiKey, utcnow
+from api.services import audit
+
+TOKEN_PREFIX = "ctk"
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    key: ApiKey
+    token: str  # the only time the secret exists outside the client
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_key(name: str, role: str) -> CreatedKey:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not name or len(name) > 200:
+        raise ValueError("name must be 1..200 characters")
+    with database.atomic():
+        key = ApiKey.create(name=name, role=role, secret_hash="")
+        # 192 random bits; the key id rides along so a lookup is one primary-key read.
+        token = f"{TOKEN_PREFIX}_{encode_id('key', key.id).split('_', 1)[1]}_{secrets.token_hex(24)}"
+        key.secret_hash = _hash(token)
+        key.save()
+        audit.record("create", "key", key.id, role=role)
+    return CreatedKey(key=key, token=token)
+
+
+def find_key(token: str) -> ApiKey | None:
+    """The active key this token proves, or None. Compares hashes in constant time."""
+    parts = token.split("_")
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    pk = decode_id("key", f"key_{parts[1]}")
+    if pk is None:
+        return None
+    key = ApiKey.get_or_none(ApiKey.id == pk)
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.secret_hash, _hash(token)):
+        return None
+    return key
+
+
+def list_keys() -> list[ApiKey]:
+    return list(ApiKey.select().order_by(ApiKey.id))
+
+
+def revoke_key(public_id: str) -> ApiKey | None:
+    pk = decode_id("key", public_id)
+    key = ApiKey.get_or_none(ApiKey.id == pk) if pk is not None else None
+    if key is not None and key.revoked_at is None:
+        with database.atomic():
+            key.revoked_at = utcnow()
+            key.save()
+            audit.record("revoke", "key", key.id)
+    return key

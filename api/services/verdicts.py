@@ -1,0 +1,80 @@
+"""Verdicts: append-only ratings of a claim, with evidence; the claim's status follows."""
+from __future__ import annotations
+
+from api.db import database
+from api.domain.ids import encode_id
+from api.domain.verdicts import EvidenceSpan, evidence_errors, overlapping_appearance, status_after
+from api.errors import Problem, invalid
+from api.models import Appearance, Claim, Evidence, Verdict, utcnow
+from api.pagination import Page, paginate
+from api.services import audit
+from api.services.common import check_etag, get_locked_or_404, get_or_404, group_by
+from api.services.spans import present_spans, resolve_spans
+
+SPAN_FIELDS = ("source_id", "start", "end", "exact", "prefix", "suffix")
+
+
+def _resolve_evidence(claim: Claim, evidence: list[dict], offsets: str) -> list[dict]:
+    with_span = [(i, item) for i, item in enumerate(evidence) if "span" in item]
+    spans = resolve_spans([item["span"] for _, item in with_span], offsets=offsets,
+                          path=[f"evidence.{i}.span" for i, _ in with_span])
+    appearances = [EvidenceSpan(a.source_id, a.start, a.end)
+                   for a in Appearance.select().where(Appearance.claim == claim.id)]
+    rows = [{"stance": item["stance"], "url": item.get("url"), "quote": item.get("quote")} for item in evidence]
+    for (index, _), span in zip(with_span, spans):
+        own = overlapping_appearance(EvidenceSpan(span["source_id"], span["start"], span["end"]), appearances)
+        if own is not None:
+            raise invalid(f"evidence.{index}.span",
+                          "Evidence may not overlap the claim's own appearance "
+                          f"({encode_id('source', own.source_id)} {own.start}..{own.end}): cite another passage.")
+        rows[index].update(span)
+    return rows
+
+
+def record_verdict(claim_pk: int | None, claim_id: str, data: dict, *, offsets: str, reviewer) -> Verdict:
+    """Append a verdict; the claim's status and latest verdict change in the same transaction."""
+    problems = evidence_errors(data["rating"], [item["stance"] for item in data["evidence"]])
+    with database.atomic():
+        claim = get_locked_or_404(Claim, claim_pk, claim_id)
+        check_etag(claim)
+        if problems:
+            raise Problem(422, problems[0], slug="insufficient-evidence", errors={"evidence": problems})
+        evidence = _resolve_evidence(claim, data["evidence"], offsets)
+        verdict = Verdict.create(claim=claim.id, rating=data["rating"], rationale=data["rationale"],
+                                 reviewer=reviewer.id, reviewer_name=reviewer.name, created_at=utcnow())
+        if evidence:
+            Evidence.insert_many([{**row, "verdict": verdict.id} for row in evidence]).execute()
+        Claim.update(status=status_after(verdict.rating), latest_verdict_id=verdict.id,
+                     version=Claim.version + 1, updated_at=verdict.created_at).where(Claim.id == claim.id).execute()
+        audit.record("verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id), rating=verdict.rating)
+    return get_verdict(verdict.id, offsets=offsets)
+
+
+def attach_evidence(verdicts: list[Verdict], *, offsets: str) -> None:
+    ids = [v.id for v in verdicts]
+    evidence = list(Evidence.select().where(Evidence.verdict.in_(ids)).order_by(Evidence.id)) if ids else []
+    present_spans([e for e in evidence if e.source_id is not None], offsets)
+    grouped = group_by(evidence, "verdict_id")
+    for verdict in verdicts:
+        verdict.evidence_list = grouped.get(verdict.id, [])
+
+
+def get_verdict(pk: int | None, public_id: str = "", *, offsets: str) -> Verdict:
+    verdict = get_or_404(Verdict, pk, public_id)
+    attach_evidence([verdict], offsets=offsets)
+    return verdict
+
+
+def list_verdicts(claim_pk: int | None, claim_id: str, *, sort: str, cursor: str | None, limit: int,
+                  offsets: str) -> Page:
+    """A claim's verdict history (newest first unless asked otherwise)."""
+    get_or_404(Claim, claim_pk, claim_id)
+    page = paginate(Verdict.select().where(Verdict.claim == claim_pk), sort=sort, cursor=cursor, limit=limit)
+    attach_evidence(page.items, offsets=offsets)
+    return page
+
+
+def latest_verdicts(claims: list[Claim]) -> dict[int, Verdict]:
+    """Each claim's latest verdict (without evidence), in one query."""
+    ids = [c.latest_verdict_id for c in claims if c.latest_verdict_id is not None]
+    return {v.id: v for v in Verdict.select().where(Verdict.id.in_(ids))} if ids else {}

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from flask import Response, url_for
+from flask.views import MethodView
+
+from api.auth import never_replay, requires_role
+from api.errors import not_found
+from api.services import keys
+from api.views.common import Blueprint
+from schemas.keys import CreatedKeySchema, KeyCreateSchema, KeySchema
+
+blp = Blueprint("keys", __name__, url_prefix="/v1/keys", description="API keys (admin). Secrets are shown once.")
+
+
+@blp.route("")
+class Keys(MethodView):
+    @requires_role("admin")
+    @blp.response(200, KeySchema(many=True))
+    def get(self):
+        """List keys (never their secrets)"""
+        return keys.list_keys()
+
+    @requires_role("admin")
+    @never_replay
+    @blp.arguments(KeyCreateSchema)
+    @blp.response(201, CreatedKeySchema)
+    def post(self, data):
+        """Create a key; the response is the only time its secret is shown"""
+        created = keys.create_key(data["name"], data["role"])
+        created.key.key = created.token
+        public_id = KeySchema().dump(created.key)["id"]
+        return created.key, 201, {"Location": url_for("keys.Key", key_id=public_id), "Cache-Control": "no-store"}
+
+
+@blp.route("/<key_id>")
+class Key(MethodView):
+    @requires_role("admin")
+    @blp.response(204)
+    def delete(self, key_id):
+        """Revoke a key; it stops working on the next request, in every worker"""
+        if keys.revoke_key(key_id) is None:
+            raise not_found("key", key_id)
+        return Response(status=204)

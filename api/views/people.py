@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from api.auth import requires_role
+from api.services import people
+from api.views.common import Blueprint, created, page_result, pk_of, saved, single, split_query
+from schemas.common import OffsetsQuerySchema
+from schemas.people import (
+    MergeSchema, PersonCreateSchema, PersonPageSchema, PersonQuerySchema, PersonSchema, PersonWriteSchema,
+)
+
+blp = Blueprint("people", __name__, url_prefix="/v1/people",
+                description="People, their aliases and where sources mention them.")
+
+
+@blp.route("")
+class People(MethodView):
+    @blp.arguments(PersonQuerySchema, location="query")
+    @blp.response(200, PersonPageSchema)
+    def get(self, query):
+        """List people; `name` matches any alias ignoring case and accents"""
+        filters, paging = split_query(query)
+        return page_result(people.list_people(filters, **paging, offsets=query["offsets"]))
+
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.arguments(PersonCreateSchema)
+    @blp.response(201, PersonSchema)
+    def post(self, query, data):
+        """Create a person, with mentions given by offsets or quote"""
+        return created(people.create_person(data, offsets=query["offsets"]), "people.Person")
+
+
+@blp.route("/<person_id>")
+class Person(MethodView):
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.response(200, PersonSchema)
+    def get(self, query, person_id):
+        """Get a person with their mentions"""
+        return single(people.get_person(pk_of("person", person_id), person_id, offsets=query["offsets"]))
+
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.arguments(PersonWriteSchema)
+    @blp.response(200, PersonSchema)
+    def patch(self, query, changes, person_id):
+        """Edit a person; `mentions`, when given, replaces the list (If-Match honoured)"""
+        return saved(people.update_person(pk_of("person", person_id), person_id, changes, offsets=query["offsets"]))
+
+    @blp.response(204)
+    def delete(self, person_id):
+        """Delete a person (admin); their claims keep no claimant"""
+        people.delete_person(pk_of("person", person_id), person_id)
+        return Response(status=204)
+
+
+@blp.route("/<person_id>/merge")
+class PersonMerge(MethodView):
+    @requires_role("admin")
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.arguments(MergeSchema)
+    @blp.response(200, PersonSchema)
+    def post(self, query, data, person_id):
+        """Fold a duplicate person into this one (admin)"""
+        merged = people.merge_people(pk_of("person", person_id), person_id, data["duplicate"], offsets=query["offsets"])
+        return saved(merged)

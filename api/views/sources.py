@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from api.services import annotations, extraction, sources
+from api.services.claims import attach_details
+from api.views.common import Blueprint, created, page_result, pk_of, saved, single, split_query
+from schemas.annotations import AnnotationListSchema
+from schemas.common import OffsetsQuerySchema
+from schemas.extraction import ExtractionSchema
+from schemas.sources import (
+    SourceCreateSchema, SourceDetailSchema, SourcePageSchema, SourceQuerySchema, SourceSchema, SourceUpdateSchema,
+)
+
+blp = Blueprint("sources", __name__, url_prefix="/v1/sources",
+                description="Stored documents. Text is immutable; metadata may be edited.")
+
+
+@blp.route("")
+class Sources(MethodView):
+    @blp.arguments(SourceQuerySchema, location="query")
+    @blp.response(200, SourcePageSchema)
+    def get(self, query):
+        """List sources (without their text)"""
+        filters, paging = split_query(query)
+        return page_result(sources.list_sources(filters, **paging))
+
+    @blp.arguments(SourceCreateSchema)
+    @blp.response(201, SourceDetailSchema)
+    def post(self, data):
+        """Store a source; 409 if the same text is already stored"""
+        wanted = data.pop("extract")
+        source = sources.create_source(data)
+        if wanted:
+            source.extraction = extraction.run_extraction(source.id)
+            attach_details(source.extraction.claims, offsets="codepoints")
+        sources.attach_counts([source])
+        return created(source, "sources.Source")
+
+
+@blp.route("/<source_id>")
+class Source(MethodView):
+    @blp.response(200, SourceDetailSchema)
+    def get(self, source_id):
+        """Get a source with its text"""
+        source = sources.get_source(pk_of("source", source_id), source_id)
+        sources.attach_counts([source])
+        return single(source)
+
+    @blp.arguments(SourceUpdateSchema)
+    @blp.response(200, SourceSchema)
+    def patch(self, changes, source_id):
+        """Edit a source's metadata (If-Match honoured)"""
+        return saved(sources.update_source(pk_of("source", source_id), source_id, changes))
+
+    @blp.response(204)
+    def delete(self, source_id):
+        """Delete a source no claim or mention points into (admin)"""
+        sources.delete_source(pk_of("source", source_id), source_id)
+        return Response(status=204)
+
+
+@blp.route("/<source_id>/extraction")
+class SourceExtraction(MethodView):
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.response(200, ExtractionSchema)
+    def post(self, query, source_id):
+        """Run the extraction pipeline: store proposed people, events and claims (nothing twice)"""
+        summary = extraction.run_extraction(pk_of("source", source_id), source_id)
+        attach_details(summary.claims, offsets=query["offsets"])
+        return summary
+
+
+@blp.route("/<source_id>/annotations")
+class SourceAnnotations(MethodView):
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.response(200, AnnotationListSchema)
+    def get(self, query, source_id):
+        """Every span in the source, by position: claims with status, mentions, evidence with stance"""
+        return {"data": annotations.source_annotations(pk_of("source", source_id), source_id, offsets=query["offsets"])}
+
+
+@blp.route("/<source_id>/text")
+class SourceText(MethodView):
+    @blp.response(200, {"type": "string"}, content_type="text/plain")
+    def get(self, source_id):
+        """The source text exactly as stored, as text/plain"""
+        source = sources.get_source(pk_of("source", source_id), source_id)
+        response = Response(source.text, mimetype="text/plain")
+        response.headers["ETag"] = f'"{source.text_sha256}"'
+        return response

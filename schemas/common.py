@@ -1,0 +1,183 @@
+"""Fields and schemas every resource shares: ids, timestamps, spans, pages, problems."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.domain.ids import decode_id, encode_id
+
+OFFSET_MODES = ("codepoints", "utf16")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class PublicId(fields.Field):
+    """An integer key outside, a prefixed opaque id inside JSON (`src_…`, `per_…`)."""
+
+    def __init__(self, kind: str, **kwargs):
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.metadata.setdefault("example", encode_id(kind, 1))
+        self.metadata.setdefault("pattern", f"^{encode_id(kind, 1).split('_')[0]}_[0-9a-z]+$")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else encode_id(self.kind, value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        pk = decode_id(self.kind, value) if isinstance(value, str) else None
+        if pk is None:
+            raise ValidationError(f"Not a valid {self.kind} id.")
+        return pk
+
+
+def _format_timestamp(value: dt.datetime) -> str:
+    return value.isoformat(timespec="milliseconds") + "Z"
+
+
+def parse_timestamp(value: str) -> dt.datetime:
+    """RFC 3339 → naive UTC (how timestamps are stored)."""
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise ValidationError("Not an RFC 3339 timestamp like 2025-08-15T19:00:00Z.")
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError("Not an RFC 3339 timestamp like 2025-08-15T19:00:00Z.") from None
+    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Timestamp(fields.Field):
+    """RFC 3339 UTC with milliseconds (`2025-08-15T19:00:00.000Z`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("format", "date-time")
+        kwargs["metadata"].setdefault("type", "string")
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else _format_timestamp(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return parse_timestamp(value)
+
+
+class DateOrTimestamp(fields.String):
+    """A calendar date (`2025-08-15`) or an RFC 3339 timestamp, kept as given but normalised."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if _DATE.match(value):
+            try:
+                return dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                raise ValidationError("Not a valid date.") from None
+        try:
+            return _format_timestamp(parse_timestamp(value))
+        except ValidationError:
+            raise ValidationError("Expected a date (2025-08-15) or an RFC 3339 timestamp.") from None
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def text_field(max_length: int, **kwargs) -> fields.String:
+    """A string of 1..max_length characters that is not only whitespace."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
+
+
+# From data/samples/001_87f9c890ea636cff.txt, the claim the README walks through.
+SAMPLE_QUOTE = "the first summit between US and Russian leaders in four years"
+
+
+class SpanInSchema(Schema):
+    """A span to anchor: offsets, or a quote (with optional context), or both."""
+
+    source = PublicId("source", required=True)
+    start = fields.Integer(strict=True, validate=validate.Range(min=0), metadata={"example": 2318})
+    end = fields.Integer(strict=True, validate=validate.Range(min=0), metadata={"example": 2379})
+    exact = fields.String(validate=validate.Length(min=1, max=100_000), metadata={"example": SAMPLE_QUOTE})
+    prefix = fields.String(validate=validate.Length(max=10_000), metadata={"example": "The Anchorage meeting marked "})
+    suffix = fields.String(validate=validate.Length(max=10_000), metadata={"example": ", as the Ukraine war entere"})
+
+    @validates_schema
+    def _offsets_or_quote(self, data, **kwargs):
+        has_offsets = "start" in data or "end" in data
+        if has_offsets and ("start" not in data or "end" not in data):
+            raise ValidationError("Give both start and end, or neither.", "start" if "start" not in data else "end")
+        if not has_offsets and "exact" not in data:
+            raise ValidationError("Give start and end, or an exact quote.", "exact")
+
+
+class SpanSchema(Schema):
+    """A span of a source: TextPositionSelector and TextQuoteSelector side by side."""
+
+    source = PublicId("source", attribute="source_id")
+    start = fields.Integer(metadata={"description": "Offset of the first character (code points, or UTF-16 units with offsets=utf16)."})
+    end = fields.Integer(metadata={"description": "Offset after the last character (exclusive)."})
+    exact = fields.String(metadata={"example": SAMPLE_QUOTE})
+    prefix = fields.String(metadata={"description": "Up to 32 UTF-16 code units of text before the span."})
+    suffix = fields.String(metadata={"description": "Up to 32 UTF-16 code units of text after the span."})
+
+
+class OffsetsQuerySchema(Schema):
+    offsets = fields.String(
+        load_default="codepoints", validate=validate.OneOf(OFFSET_MODES),
+        metadata={"description": "How span offsets count in this request: Unicode code points (default) "
+                                 "or UTF-16 code units, as JavaScript strings do."},
+    )
+
+
+def list_query_schema(name: str, sorts: tuple[str, ...], filters: dict, default_sort: str | None = None) -> type[Schema]:
+    """A list endpoint's query: its filters plus limit, cursor, sort (and offsets)."""
+    orders = tuple(s for base in sorts for s in (base, f"-{base}"))
+    return Schema.from_dict(
+        {
+            **filters,
+            "limit": fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
+                                    metadata={"description": "Page size, 1..200."}),
+            "cursor": fields.String(validate=validate.Length(max=500),
+                                    metadata={"description": "next_cursor from the previous page."}),
+            "sort": fields.String(load_default=default_sort or sorts[0], validate=validate.OneOf(orders),
+                                  metadata={"description": "Order; '-' for descending."}),
+            "offsets": OffsetsQuerySchema().fields["offsets"],
+        },
+        name=name,
+    )
+
+
+def created_updated_filters() -> dict:
+    return {
+        "created_after": Timestamp(), "created_before": Timestamp(),
+        "updated_after": Timestamp(), "updated_before": Timestamp(),
+    }
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    return Schema.from_dict(
+        {"data": fields.List(fields.Nested(item_schema)), "next_cursor": fields.String(allow_none=True)},
+        name=name,
+    )
+
+
+class CandidateSchema(Schema):
+    start = fields.Integer()
+    end = fields.Integer()
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Messages per input field (dotted path)."})
+    candidates = fields.List(fields.Nested(CandidateSchema),
+                             metadata={"description": "With an ambiguous quote (409): every place it occurs."})
+    existing = fields.String(metadata={"description": "With a duplicate source (409): the id it is stored under."})
+

@@ -1,0 +1,61 @@
+"""Extraction through the API: proposals stored as extracted, nothing twice, humans' work untouched."""
+from __future__ import annotations
+
+from tests.support import sample_text
+
+TEXT_001 = sample_text("001_87f9c890ea636cff.txt")
+
+
+def test_extraction_stores_people_events_and_unreviewed_claims_with_exact_spans(api, samples):
+    source_id = samples["001"]["id"]
+    response = api.post(f"/v1/sources/{source_id}/extraction")
+    assert response.status_code == 200, response.json
+    result = response.json
+    names = {p["name"] for p in result["people"]}
+    assert {"Donald Trump", "Vladimir Putin"} <= names
+    assert result["claims"] and result["mentions"] > 0
+    for claim in result["claims"]:
+        assert claim["origin"] == "extracted" and claim["status"] == "unreviewed"
+        span = claim["appearances"][0]
+        assert TEXT_001[span["start"]:span["end"]] == span["exact"]
+        assert 0 <= claim["checkworthiness"] <= 1
+    summit = [c for c in result["claims"] if "first summit between US and Russian leaders" in c["text"]]
+    assert summit, [c["text"] for c in result["claims"]]
+    trump = api.get("/v1/people?name=trump").json["data"]
+    assert len(trump) == 1 and trump[0]["origin"] == "extracted" and trump[0]["mentions"]
+
+
+def test_running_extraction_again_creates_nothing_twice(api, samples):
+    source_id = samples["001"]["id"]
+    first = api.post(f"/v1/sources/{source_id}/extraction").json
+    again = api.post(f"/v1/sources/{source_id}/extraction").json
+    assert again["people"] == [] and again["events"] == [] and again["claims"] == [] and again["mentions"] == 0
+    assert {p["id"] for p in again["matched_people"]} >= {p["id"] for p in first["people"]}
+    assert len(api.get(f"/v1/claims?source={source_id}&limit=200").json["data"]) == len(first["claims"])
+
+
+def test_extraction_resolves_to_people_stored_by_hand_and_keeps_human_claims(api, samples):
+    source_id = samples["001"]["id"]
+    zelenskyy = api.post("/v1/people", json={"name": "Volodymyr Zelenskyy", "aliases": ["Zelensky"]}).json
+    human = api.post("/v1/claims", json={"tags": ["desk"], "appearances": [{"source": source_id,
+        "exact": "the first summit between US and Russian leaders in four years"}]}).json
+    result = api.post(f"/v1/sources/{source_id}/extraction").json
+    assert zelenskyy["id"] in {p["id"] for p in result["matched_people"]}
+    assert "Volodymyr Zelensky" not in {p["name"] for p in result["people"]}
+    still = api.get(f"/v1/claims/{human['id']}").json
+    assert still["origin"] == "manual" and still["tags"] == ["desk"]
+    assert not any("first summit between US" in c["text"] for c in result["claims"])
+
+
+def test_posting_a_source_with_extract_true_extracts_it(api):
+    text = ("GENEVA — Swiss President Karin Keller-Sutter said on Tuesday that inflation fell to 0.2% in May, "
+            "the lowest rate in four years. “We expect prices to stay stable,” Keller-Sutter told reporters.")
+    response = api.post("/v1/sources", json={"text": text, "extract": True})
+    assert response.status_code == 201, response.json
+    assert any("Keller-Sutter" in p["name"] for p in response.json["extraction"]["people"])
+    assert response.json["extraction"]["claims"]
+
+
+def test_extraction_of_unknown_source_is_404_and_readers_cannot_run_it(api, samples):
+    assert api.post("/v1/sources/src_zzzzzzzz/extraction").status_code == 404
+    assert api.post(f"/v1/sources/{samples['000']['id']}/extraction", role="reader").status_code == 403

@@ -1,0 +1,143 @@
+"""Fixtures: the real app on a real SQLite file and, when CLAIMTRACK_TEST_POSTGRES_URL is set,
+again on a real PostgreSQL database. Data is built through the public API from the sample
+documents, authenticated with real keys."""
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+
+from api.app import create_app
+from api.config import Config
+from api.db import database, migrate
+from api.services.keys import create_key
+from tests.support import ApiClient, empty_tables, free_port, post_samples
+
+POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only exist in the PostgreSQL pass only (deselected, not skipped)."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        only_postgres = item.get_closest_marker("postgres_only") is not None
+        (drop if only_postgres and params.get("database_url") != "postgres" else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _reset_postgres(url: str) -> None:
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "postgres":
+        _reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'claimtrack.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url):
+    app = create_app(Config(database_url=database_url, rate_limit_per_minute=0))
+    migrate()
+    return app
+
+
+@pytest.fixture
+def app(migrated_app):
+    """The app with empty tables (and the proxy bound to this backend's database)."""
+    database.initialize(migrated_app.extensions["claimtrack_db"])
+    empty_tables()
+    return migrated_app
+
+
+@pytest.fixture
+def tokens(app) -> dict[str, str]:
+    with database.connection_context():
+        return {role: create_key(f"test {role}", role).token for role in ("reader", "checker", "admin")}
+
+
+@pytest.fixture
+def api(app, tokens) -> ApiClient:
+    return ApiClient(app, tokens)
+
+
+@pytest.fixture(scope="module")
+def module_api(migrated_app) -> ApiClient:
+    """An ApiClient over tables emptied once for the whole module: for test files that build one
+    shared world and compare their own before/after, which keeps thousands of requests fast."""
+    database.initialize(migrated_app.extensions["claimtrack_db"])
+    empty_tables()
+    with database.connection_context():
+        tokens = {role: create_key(f"module {role}", role).token for role in ("reader", "checker", "admin")}
+    return ApiClient(migrated_app, tokens)
+
+
+@pytest.fixture
+def samples(api) -> dict[str, dict]:
+    """The two sample documents posted through the API: {'000': source, '001': source}."""
+    return post_samples(api)
+
+
+class QueryCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.queries: list[str] = []
+
+    def emit(self, record):
+        if record.name == "peewee":  # not peewee.pool's connection bookkeeping
+            self.queries.append(str(record.msg))
+
+
+@pytest.fixture
+def count_queries():
+    """Counts the SQL statements peewee sends, by listening to its query log."""
+    logger = logging.getLogger("peewee")
+    counter = QueryCounter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    yield counter
+    logger.removeHandler(counter)
+    logger.setLevel(previous)
+
+
+@pytest.fixture
+def live_server(app, database_url, tmp_path):
+    """`claimtrack serve` under gunicorn (4 workers) on loopback, on this test's database.
+    Everything it logs (access log included) goes to tmp_path / "server.log"."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACK_WORKERS": "4", "CLAIMTRACK_PRELOAD_MODEL": "0",
+           "CLAIMTRACK_BIND": f"127.0.0.1:{port}", "CLAIMTRACK_LOG_LEVEL": "info",
+           "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0"}
+    log = open(tmp_path / "server.log", "wb")
+    process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/readyz", timeout=2).close()
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
