@@ -176,6 +176,8 @@ def cprofile_paths(manifest: dict, paths: list[str], method: str, body: str | No
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(40)
     stats.sort_stats("tottime").print_stats(20)
+    if os.environ.get("BENCH_CALLERS"):
+        stats.print_callers(os.environ["BENCH_CALLERS"])
     return f"{n} requests, {elapsed / n * 1000:.2f} ms each under cProfile\n" + out.getvalue()
 
 

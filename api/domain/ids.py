@@ -22,6 +22,7 @@ PREFIXES = {
 
 _sqids = Sqids(alphabet="k3x9q2mavb7nc5tr8pzh4wyd6fjegs", min_length=8)
 _MAX_ID_LENGTH = 32
+_MAX_KEY = 2**63 - 1  # a BIGINT key
 
 
 @lru_cache(maxsize=65536)  # pure, and called for every id of every page served
@@ -42,11 +43,9 @@ def decode_id(kind: str, public_id: str) -> int | None:
     if not isinstance(public_id, str) or not public_id.startswith(prefix) or len(public_id) > _MAX_ID_LENGTH:
         return None
     code = public_id[len(prefix):]
-    try:
-        numbers = _sqids.decode(code)
-    except Exception:  # sqids raises on characters outside its alphabet
-        return None
-    # Only the canonical encoding is an id: several strings can decode to the same number.
-    if len(numbers) != 1 or _sqids.encode(numbers) != code:
+    numbers = _sqids.decode(code)  # [] for characters outside the alphabet
+    # Only the canonical encoding of one key is an id: several strings can decode to the same
+    # number, and some to numbers beyond any key (which sqids cannot encode back).
+    if len(numbers) != 1 or not 0 < numbers[0] <= _MAX_KEY or _sqids.encode(numbers) != code:
         return None
     return numbers[0]

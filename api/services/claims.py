@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from api.db import database
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person
+from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
@@ -44,19 +45,26 @@ def create_claim(data: dict, *, offsets: str, origin: str = "manual") -> Claim:
     return get_claim(claim.id, offsets=offsets)
 
 
+# The details of a page of claims, each query prepared once (see api.models.prepared).
+_claimants = PreparedQuery(lambda ids: Person.select(Person.id, Person.name).where(Person.id.in_(ids)))
+_appearances = PreparedQuery(lambda ids: Appearance.select().where(Appearance.claim.in_(ids))
+                             .order_by(Appearance.claim, Appearance.id))
+_events = PreparedQuery(lambda ids: ClaimEvent.select(ClaimEvent, Event.id, Event.name).join(Event)
+                        .where(ClaimEvent.claim.in_(ids)).order_by(ClaimEvent.id))
+_tags = PreparedQuery(lambda ids: ClaimTag.select().where(ClaimTag.claim.in_(ids)).order_by(ClaimTag.id))
+
+
 def attach_details(claims: list[Claim], *, offsets: str) -> None:
     """Claimant, appearances, events, tags, latest verdict for a page of claims: five queries at most."""
     ids = [c.id for c in claims]
     if not ids:
         return
-    claimant_ids = {c.claimant_id for c in claims if c.claimant_id is not None}
-    people = {p.id: p for p in Person.select(Person.id, Person.name).where(Person.id.in_(list(claimant_ids)))} \
-        if claimant_ids else {}
-    appearances = list(Appearance.select().where(Appearance.claim.in_(ids)).order_by(Appearance.claim, Appearance.id))
+    claimant_ids = sorted({c.claimant_id for c in claims if c.claimant_id is not None})
+    people = {p.id: p for p in _claimants(claimant_ids)} if claimant_ids else {}
+    appearances = _appearances(ids)
     present_spans(appearances, offsets)
-    events = list(ClaimEvent.select(ClaimEvent, Event.id, Event.name).join(Event)
-                  .where(ClaimEvent.claim.in_(ids)).order_by(ClaimEvent.id))
-    tags = list(ClaimTag.select().where(ClaimTag.claim.in_(ids)).order_by(ClaimTag.id))
+    events = _events(ids)
+    tags = _tags(ids)
     verdicts = latest_verdicts(claims)
     by_claim = {name: group_by(rows, "claim_id") for name, rows in
                 (("appearances", appearances), ("events", events), ("tags", tags))}

@@ -11,6 +11,7 @@ from api.db import is_postgres
 from api.domain.ids import encode_id
 from api.errors import Problem, invalid, not_found
 from api.models import Claim, Event, utcnow
+from api.models.prepared import row_by_id
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -20,7 +21,7 @@ def kind_of(model) -> str:
 
 
 def get_or_404(model, pk: int | None, public_id: str = ""):
-    row = model.get_or_none(model.id == pk) if pk is not None else None
+    row = row_by_id(model, pk) if pk is not None else None
     if row is None:
         raise not_found(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
     return row

@@ -10,6 +10,7 @@ from api.db import database
 from api.domain.ids import decode_id, encode_id
 from api.domain.roles import ROLES
 from api.models import ApiKey, utcnow
+from api.models.prepared import row_by_id
 from api.services import audit
 
 TOKEN_PREFIX = "ctk"
@@ -48,7 +49,7 @@ def find_key(token: str) -> ApiKey | None:
     pk = decode_id("key", f"key_{parts[1]}")
     if pk is None:
         return None
-    key = ApiKey.get_or_none(ApiKey.id == pk)
+    key = row_by_id(ApiKey, pk)
     if key is None or key.revoked_at is not None:
         return None
     if not hmac.compare_digest(key.secret_hash, _hash(token)):
@@ -62,7 +63,7 @@ def list_keys() -> list[ApiKey]:
 
 def revoke_key(public_id: str) -> ApiKey | None:
     pk = decode_id("key", public_id)
-    key = ApiKey.get_or_none(ApiKey.id == pk) if pk is not None else None
+    key = row_by_id(ApiKey, pk) if pk is not None else None
     if key is not None and key.revoked_at is None:
         with database.atomic():
             key.revoked_at = utcnow()

@@ -6,6 +6,7 @@ from api.domain.ids import encode_id
 from api.domain.verdicts import EvidenceSpan, evidence_errors, overlapping_appearance, status_after
 from api.errors import Problem, invalid
 from api.models import Appearance, Claim, Evidence, Verdict, utcnow
+from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import check_etag, get_locked_or_404, get_or_404, group_by
@@ -74,7 +75,10 @@ def list_verdicts(claim_pk: int | None, claim_id: str, *, sort: str, cursor: str
     return page
 
 
+_verdicts_by_id = PreparedQuery(lambda ids: Verdict.select().where(Verdict.id.in_(ids)))
+
+
 def latest_verdicts(claims: list[Claim]) -> dict[int, Verdict]:
     """Each claim's latest verdict (without evidence), in one query."""
     ids = [c.latest_verdict_id for c in claims if c.latest_verdict_id is not None]
-    return {v.id: v for v in Verdict.select().where(Verdict.id.in_(ids))} if ids else {}
+    return {v.id: v for v in _verdicts_by_id(ids)} if ids else {}

@@ -31,6 +31,10 @@ class StrictParser(FlaskParser):
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = StrictParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        # Given a class, webargs builds a new schema object on every request; one will do.
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 def split_query(query: dict) -> tuple[dict, dict]:
     """(filters, paging) from a parsed list query; `offsets` is read separately."""

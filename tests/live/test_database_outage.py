@@ -1,9 +1,8 @@
 """PostgreSQL restarted under a running API: 503 problem+json while it is down, then recovery
-without restarting the API. (SQLite has no server to lose: this runs on PostgreSQL.)"""
+without restarting the API, from the first request. (SQLite has no server to lose: this runs on PostgreSQL.)"""
 from __future__ import annotations
 
 import subprocess
-import time
 import urllib.error
 import urllib.request
 
@@ -40,8 +39,6 @@ def test_the_api_answers_503_while_postgresql_is_down_and_recovers_by_itself(app
     finally:
         subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=True)
         database.obj.close_all()  # this test process's pooled connections died with the server
-    deadline = time.monotonic() + 30
-    while get(url, tokens["reader"])[0] != 200:
-        assert time.monotonic() < deadline, "the API did not recover"
-        time.sleep(0.5)
-    assert {get(url, tokens["reader"])[0] for _ in range(8)} == {200}
+    # pg_ctlcluster start returns once the server accepts connections. Every worker's pooled
+    # connection died with the old server; the pool notices at checkout, so none answers 503.
+    assert {get(url, tokens["reader"])[0] for _ in range(12)} == {200}

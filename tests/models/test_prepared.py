@@ -1,0 +1,44 @@
+"""Prepared queries give exactly what the same peewee query gives, for any values and list lengths."""
+from __future__ import annotations
+
+from api.db import database
+from api.models import Claim, ClaimTag, Person
+from api.models.prepared import PreparedQuery, row_by_id
+
+
+def _claims_with_tags(api, samples, n):
+    ids = []
+    for i in range(n):
+        claim = api.post("/v1/claims", json={"tags": [f"t{i}", "shared"], "appearances": [
+            {"source": samples["001"]["id"], "exact": "The three-hour meeting"}]}).json
+        ids.append(claim["id"])
+    with database.connection_context():
+        return [c.id for c in Claim.select(Claim.id).order_by(Claim.id)]
+
+
+def test_a_prepared_query_returns_what_the_peewee_query_returns_for_every_list_length(api, samples):
+    keys = _claims_with_tags(api, samples, 5)
+    tags_of = PreparedQuery(lambda ids: ClaimTag.select().where(ClaimTag.claim.in_(ids)).order_by(ClaimTag.id))
+    with database.connection_context():
+        for chosen in ([keys[0]], keys[1:3], keys, keys[::-1], keys[2:3]):
+            expected = [(t.claim_id, t.tag) for t in ClaimTag.select().where(ClaimTag.claim.in_(chosen)).order_by(ClaimTag.id)]
+            assert [(t.claim_id, t.tag) for t in tags_of(chosen)] == expected and expected
+
+
+def test_constants_in_a_prepared_query_stay_and_values_are_swapped(api, samples):
+    keys = _claims_with_tags(api, samples, 3)
+    shared = PreparedQuery(lambda claim: ClaimTag.select().where((ClaimTag.claim == claim) & (ClaimTag.tag == "shared")))
+    with database.connection_context():
+        for key in keys:
+            rows = shared(key)
+            assert [(t.claim_id, t.tag) for t in rows] == [(key, "shared")]
+        assert shared(max(keys) + 1000) == []
+
+
+def test_row_by_id_reads_rows_and_answers_none_for_a_missing_key(api, samples):
+    person = api.post("/v1/people", json={"name": "Ana O'Brien; DROP TABLE person", "aliases": ["Ana"]}).json
+    with database.connection_context():
+        stored = Person.get(Person.name == person["name"])
+        found = row_by_id(Person, stored.id)
+        assert (found.id, found.name, found.alias_list) == (stored.id, stored.name, stored.alias_list)
+        assert row_by_id(Person, stored.id + 1) is None
