@@ -20,11 +20,14 @@ def kind_of(model) -> str:
     return model.__name__.lower()
 
 
-def get_or_404(model, pk: int | None, public_id: str = ""):
-    row = row_by_id(model, pk) if pk is not None else None
+def _found_or_404(row, model, pk: int | None, public_id: str):
     if row is None:
         raise not_found(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
     return row
+
+
+def get_or_404(model, pk: int | None, public_id: str = ""):
+    return _found_or_404(row_by_id(model, pk) if pk is not None else None, model, pk, public_id)
 
 
 def get_locked_or_404(model, pk: int | None, public_id: str = ""):
@@ -32,9 +35,7 @@ def get_locked_or_404(model, pk: int | None, public_id: str = ""):
     take turns. SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs the lock."""
     query = model.select().where(model.id == pk)
     row = (query.for_update() if is_postgres() else query).first() if pk is not None else None
-    if row is None:
-        raise not_found(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
-    return row
+    return _found_or_404(row, model, pk, public_id)
 
 
 def etag_for(row) -> str:

@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 from api.db import database
-from api.models import Claim, ClaimTag, Person
+from api.domain.ids import decode_id
+from api.models import ClaimTag, Person
 from api.models.prepared import PreparedQuery, row_by_id
 
 
-def _claims_with_tags(api, samples, n):
-    ids = []
-    for i in range(n):
-        claim = api.post("/v1/claims", json={"tags": [f"t{i}", "shared"], "appearances": [
-            {"source": samples["001"]["id"], "exact": "The three-hour meeting"}]}).json
-        ids.append(claim["id"])
-    with database.connection_context():
-        return [c.id for c in Claim.select(Claim.id).order_by(Claim.id)]
+def _claims_with_tags(api, samples, n) -> list[int]:
+    """The keys of n new claims, each tagged `t<i>` and `shared`."""
+    return [decode_id("claim", api.post("/v1/claims", json={"tags": [f"t{i}", "shared"], "appearances": [
+        {"source": samples["001"]["id"], "exact": "The three-hour meeting"}]}).json["id"]) for i in range(n)]
 
 
 def test_a_prepared_query_returns_what_the_peewee_query_returns_for_every_list_length(api, samples):
