@@ -77,7 +77,7 @@ def _find_samples(directory: str | None) -> Path:
 
 def load_samples(directory: Path) -> list[str]:
     """Store each sample document with its metadata; already stored ones are skipped."""
-    from api.errors import Problem
+    from api.domain.errors import Conflict
     from api.services.sources import create_source
 
     stored = []
@@ -86,10 +86,8 @@ def load_samples(directory: Path) -> list[str]:
         fields = {k: meta.get(k) for k in ("kind", "title", "url", "publisher", "published_at", "language")}
         try:
             source = create_source({**fields, "text": text})
-        except Problem as problem:
-            if problem.status != 409:
-                raise
-            stored.append(problem.extra["existing"])
+        except Conflict as duplicate:
+            stored.append(duplicate.details["existing"])
             continue
         from api.domain.ids import encode_id
         stored.append(encode_id("source", source.id))
@@ -187,7 +185,7 @@ def ingest(files, kind, publisher, language, extract):
 
     from api.db import database
     from api.domain.ids import encode_id
-    from api.errors import Problem
+    from api.domain.errors import Conflict, Invalid
     from api.services.extraction import run_extraction
     from api.services.sources import create_source
     _app()
@@ -198,11 +196,11 @@ def ingest(files, kind, publisher, language, extract):
             try:
                 source = create_source({"text": text, "title": Path(path).stem, "kind": kind,
                                         "publisher": publisher, "language": language})
-            except Problem as problem:
-                if problem.status != 409:
-                    raise click.ClickException(f"{path}: {problem.detail}") from None
+            except Invalid as error:
+                raise click.ClickException(f"{path}: {error.message}") from None
+            except Conflict as duplicate:
                 skipped += 1
-                source_id = problem.extra["existing"]
+                source_id = duplicate.details["existing"]
                 source_pk = None
             else:
                 stored += 1

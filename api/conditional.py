@@ -8,7 +8,7 @@ import re
 
 from flask import Response, request
 
-from api.errors import Problem
+from api.domain.errors import Malformed, PreconditionFailed
 
 _ETAG_LIST = re.compile(r'^\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*$')
 
@@ -22,8 +22,8 @@ def _tags(header_name: str) -> list[str] | None:
     if raw is None:
         return None
     if not _ETAG_LIST.match(raw):
-        raise Problem(400, f"{header_name} must be an ETag like \"clm_….v3\" (quoted) or *.",
-                      slug="invalid-precondition", errors={header_name: ["not an entity tag"]})
+        raise Malformed(header_name, f"{header_name} must be an ETag like \"clm_….v3\" (quoted) or *.",
+                        slug="invalid-precondition", errors={header_name: ["not an entity tag"]})
     return [tag.strip().removeprefix("W/") for tag in raw.split(",")]
 
 
@@ -33,8 +33,7 @@ def check_if_match(current_etag: str | None) -> None:
     if tags is None:
         return
     if current_etag is None or ("*" not in tags and current_etag not in tags):
-        raise Problem(412, "The resource changed since you read it: GET it again and retry with its new ETag.",
-                      slug="precondition-failed")
+        raise PreconditionFailed("The resource changed since you read it: GET it again and retry with its new ETag.")
 
 
 def not_modified(current_etag: str) -> bool:

@@ -8,6 +8,8 @@ import peewee
 from flask import Response, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
+from api.domain.errors import Conflict, DomainError, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge
+
 log = logging.getLogger(__name__)
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -40,12 +42,18 @@ class Problem(Exception):
         return body
 
 
-def not_found(kind: str, public_id: str) -> Problem:
-    return Problem(404, f"No {kind} with id {public_id!r}.", slug="not-found")
-
-
 def invalid(field: str, message: str, *, status: int = 422, slug: str = "validation", **extra) -> Problem:
     return Problem(status, message, slug=slug, errors={field: [message]}, **extra)
+
+
+# The one mapping from what the domain refuses to HTTP. Checked along the class hierarchy,
+# so a subclass (Malformed) is mapped before its base (Invalid).
+STATUS_OF = {NotFound: 404, Malformed: 400, Invalid: 422, Conflict: 409, PreconditionFailed: 412, TooLarge: 413}
+
+
+def problem_from_domain(error: DomainError) -> Problem:
+    status = next((STATUS_OF[cls] for cls in type(error).__mro__ if cls in STATUS_OF), 422)
+    return Problem(status, error.message, slug=error.slug, errors=error.errors, **error.details)
 
 
 def problem_response(problem: Problem) -> Response:
@@ -101,6 +109,7 @@ def register_error_handlers(app) -> None:
     http_exception_response.
     """
     app.register_error_handler(Problem, problem_response)
+    app.register_error_handler(DomainError, lambda error: problem_response(problem_from_domain(error)))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

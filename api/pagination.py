@@ -13,7 +13,7 @@ import peewee
 from flask import request
 
 from api.domain.cursors import InvalidCursor, decode_cursor, encode_cursor
-from api.errors import invalid
+from api.domain.errors import Invalid
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -50,7 +50,7 @@ def paginate(query: peewee.ModelSelect, *, sort: str, cursor: str | None, limit:
             value, last_id = decode_cursor(cursor, sort)
             value = _from_cursor_value(field, value)
         except InvalidCursor as error:
-            raise invalid("cursor", str(error), slug="invalid-cursor") from None
+            raise Invalid("cursor", str(error), slug="invalid-cursor") from None
         after = peewee.Tuple(field, model.id) < peewee.Tuple(value, last_id) if descending \
             else peewee.Tuple(field, model.id) > peewee.Tuple(value, last_id)
         query = query.where(after)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from api.domain.claimreview import Appearance, Review, claim_review
 from api.domain.ids import encode_id
-from api.errors import Problem
+from api.domain.errors import NotFound
 from api.models import Claim, Source
 from api.pagination import Page, paginate
 from api.services.claims import attach_details, get_claim
@@ -32,8 +32,8 @@ def _reviews(claims: list[Claim], *, base_url: str, organization: str, organizat
 def get_claim_review(pk: int | None, public_id: str, **publisher) -> dict:
     claim = get_claim(pk, public_id, offsets="codepoints")
     if claim.latest_verdict is None:
-        raise Problem(404, f"Claim {public_id} has no verdict yet, so there is no ClaimReview to publish.",
-                      slug="not-reviewed")
+        raise NotFound(f"Claim {public_id} has no verdict yet, so there is no ClaimReview to publish.",
+                       slug="not-reviewed")
     return _reviews([claim], **publisher)[0]
 
 

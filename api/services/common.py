@@ -9,7 +9,7 @@ import peewee
 from api.conditional import check_if_match, etag_of
 from api.db import is_postgres
 from api.domain.ids import encode_id
-from api.errors import Problem, invalid, not_found
+from api.domain.errors import Invalid, NotFound, PreconditionFailed
 from api.models import Claim, Event, utcnow
 from api.models.prepared import row_by_id
 
@@ -22,7 +22,7 @@ def kind_of(model) -> str:
 
 def _found_or_404(row, model, pk: int | None, public_id: str):
     if row is None:
-        raise not_found(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
+        raise NotFound.of(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
     return row
 
 
@@ -63,8 +63,7 @@ def save_changes(row, changes: dict, *, check_current: bool = True) -> None:
     values = {**changes, "updated_at": now, "version": row.version + 1}
     updated = model.update(values).where((model.id == row.id) & (model.version == row.version)).execute()
     if updated != 1:
-        raise Problem(412, "The resource changed while you were editing it: GET it again and retry.",
-                      slug="precondition-failed")
+        raise PreconditionFailed("The resource changed while you were editing it: GET it again and retry.")
     for name, value in values.items():
         setattr(row, name, value)
 
@@ -88,7 +87,7 @@ def require_existing(model, pks: list[int], field: str) -> None:
     found = {r.id for r in model.select(model.id).where(model.id.in_(list(wanted)))}
     missing = [encode_id(kind_of(model), pk) for pk in pks if pk not in found]
     if missing:
-        raise invalid(field, f"No {kind_of(model)} with id {', '.join(missing)}.")
+        raise Invalid(field, f"No {kind_of(model)} with id {', '.join(missing)}.")
 
 
 def time_filters(query, model, filters: dict):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from api.db import database
 from api.domain.spans import context
 from api.domain.text import name_tokens
-from api.errors import Problem
+from api.domain.errors import Invalid, TooLarge
 from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
 from api.models import Appearance, Claim, Event, EventParticipant, Mention, Person, PersonNameToken, Source
 from api.services import audit
@@ -105,10 +105,10 @@ def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
     try:
         return extract(text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
     except TextTooLong as error:
-        raise Problem(413, f"{error}: split the text into several sources to extract from it.",
-                      slug="text-too-long-to-extract") from None
+        raise TooLarge(f"{error}: split the text into several sources to extract from it.",
+                       slug="text-too-long-to-extract") from None
     except ExtractionInputError as error:
-        raise Problem(422, str(error), slug="cannot-extract") from None
+        raise Invalid(None, str(error), slug="cannot-extract") from None
 
 
 def run_extraction(pk: int | None, public_id: str = "") -> ExtractionSummary:

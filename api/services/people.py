@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from api.db import database
 from api.domain.text import name_tokens
-from api.errors import Problem
+from api.domain.errors import Invalid
 from api.models import Claim, Event, EventParticipant, Mention, Person, PersonNameToken
 from api.pagination import Page, paginate
 from api.services import audit
@@ -123,7 +123,7 @@ def merge_people(pk: int, public_id: str, duplicate_pk: int, *, offsets: str) ->
     with database.atomic():
         person = get_or_404(Person, pk, public_id)
         if pk == duplicate_pk:
-            raise Problem(422, "A person cannot be merged into itself.", slug="validation",
+            raise Invalid("duplicate", "A person cannot be merged into itself.",
                           errors={"duplicate": ["must differ from the person merged into"]})
         require_existing(Person, [duplicate_pk], "duplicate")
         duplicate = Person.get_by_id(duplicate_pk)

@@ -6,7 +6,7 @@ import peewee
 from api.db import database
 from api.domain.ids import encode_id
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
-from api.errors import Problem, invalid
+from api.domain.errors import Conflict, Invalid
 from api.models import Appearance, Mention, Source
 from api.pagination import Page, paginate
 from api.services import audit
@@ -15,17 +15,17 @@ from api.services.common import check_etag, full_text_match, get_or_404, save_ch
 LIST_FIELDS = [f for f in Source._meta.sorted_fields if f.name != "text"]
 
 
-def _duplicate(existing_id: int) -> Problem:
+def _duplicate(existing_id: int) -> Conflict:
     public_id = encode_id("source", existing_id)
-    return Problem(409, f"This text is already stored as source {public_id}.", slug="duplicate-source",
-                   existing=public_id)
+    return Conflict(f"This text is already stored as source {public_id}.", slug="duplicate-source",
+                    existing=public_id)
 
 
 def create_source(data: dict) -> Source:
     try:
         text = normalize_source_text(data["text"])
     except UnstorableText as error:
-        raise invalid("text", str(error)) from None
+        raise Invalid("text", str(error)) from None
     digest = text_sha256(text)
     with database.atomic():
         existing = Source.select(Source.id).where(Source.text_sha256 == digest).first()
@@ -94,7 +94,7 @@ def delete_source(pk: int, public_id: str) -> None:
         used = (Appearance.select().where(Appearance.source == pk).exists()
                 or Mention.select().where(Mention.source == pk).exists())
         if used:
-            raise Problem(409, f"Source {public_id} is still referenced by claims or mentions; "
-                               "delete or re-anchor those first.", slug="source-in-use")
+            raise Conflict(f"Source {public_id} is still referenced by claims or mentions; "
+                           "delete or re-anchor those first.", slug="source-in-use")
         Source.delete().where(Source.id == pk).execute()
         audit.record("delete", "source", pk)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from api.domain.ids import encode_id
 from api.domain.spans import AmbiguousQuote, SpanError, Utf16Offsets, resolve_span
-from api.errors import Problem, invalid
+from api.domain.errors import Conflict, DomainError, Invalid
 from api.models import Source
 
 UTF16 = "utf16"
@@ -19,16 +19,15 @@ def _load_sources(source_ids: set[int], *, with_text: bool = True) -> dict[int, 
     return {s.id: s for s in Source.select(*fields).where(Source.id.in_(list(source_ids)))}
 
 
-def _span_problem(error: SpanError, path: str, converter: Utf16Offsets | None) -> Problem:
+def _span_problem(error: SpanError, path: str, converter: Utf16Offsets | None) -> DomainError:
     field = f"{path}.{error.field}" if error.field and error.field != "span" else path
     if isinstance(error, AmbiguousQuote):
         def show(offset: int) -> int:
             return converter.to_utf16(offset) if converter else offset
         candidates = [{"start": show(s), "end": show(e)} for s, e in error.candidates]
-        return Problem(409, error.message, slug="ambiguous-quote", errors={field: [error.message]},
-                       candidates=candidates)
+        return Conflict(error.message, field=field, slug="ambiguous-quote", candidates=candidates)
     slug = "quote-not-found" if type(error).__name__ == "QuoteNotFound" else "invalid-span"
-    return invalid(field, error.message, slug=slug)
+    return Invalid(field, error.message, slug=slug)
 
 
 def resolve_spans(spans: list[dict], *, offsets: str, path: str | list[str]) -> list[dict]:
@@ -43,7 +42,7 @@ def resolve_spans(spans: list[dict], *, offsets: str, path: str | list[str]) -> 
     for where, span in zip(paths, spans):
         source = sources.get(span["source"])
         if source is None:
-            raise invalid(f"{where}.source", f"No source with id {encode_id('source', span['source'])}.")
+            raise Invalid(f"{where}.source", f"No source with id {encode_id('source', span['source'])}.")
         converter = Utf16Offsets(source.text) if offsets == UTF16 else None
         start, end = span.get("start"), span.get("end")
         try:

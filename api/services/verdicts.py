@@ -4,7 +4,7 @@ from __future__ import annotations
 from api.db import database
 from api.domain.ids import encode_id
 from api.domain.verdicts import EvidenceSpan, evidence_errors, overlapping_appearance, status_after
-from api.errors import Problem, invalid
+from api.domain.errors import Invalid
 from api.models import Appearance, Claim, Evidence, Verdict, utcnow
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
@@ -25,7 +25,7 @@ def _resolve_evidence(claim: Claim, evidence: list[dict], offsets: str) -> list[
     for (index, _), span in zip(with_span, spans):
         own = overlapping_appearance(EvidenceSpan(span["source_id"], span["start"], span["end"]), appearances)
         if own is not None:
-            raise invalid(f"evidence.{index}.span",
+            raise Invalid(f"evidence.{index}.span",
                           "Evidence may not overlap the claim's own appearance "
                           f"({encode_id('source', own.source_id)} {own.start}..{own.end}): cite another passage.")
         rows[index].update(span)
@@ -39,7 +39,7 @@ def record_verdict(claim_pk: int | None, claim_id: str, data: dict, *, offsets: 
         claim = get_locked_or_404(Claim, claim_pk, claim_id)
         check_etag(claim)
         if problems:
-            raise Problem(422, problems[0], slug="insufficient-evidence", errors={"evidence": problems})
+            raise Invalid("evidence", problems[0], slug="insufficient-evidence", errors={"evidence": problems})
         evidence = _resolve_evidence(claim, data["evidence"], offsets)
         verdict = Verdict.create(claim=claim.id, rating=data["rating"], rationale=data["rationale"],
                                  reviewer=reviewer.id, reviewer_name=reviewer.name, created_at=utcnow())

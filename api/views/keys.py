@@ -4,7 +4,7 @@ from flask import Response, url_for
 from flask.views import MethodView
 
 from api.auth import never_replay, requires_role
-from api.errors import not_found
+from api.domain.errors import NotFound
 from api.services import keys
 from api.views.common import Blueprint
 from schemas.keys import CreatedKeySchema, KeyCreateSchema, KeySchema
@@ -39,5 +39,5 @@ class Key(MethodView):
     def delete(self, key_id):
         """Revoke a key; it stops working on the next request, in every worker"""
         if keys.revoke_key(key_id) is None:
-            raise not_found("key", key_id)
+            raise NotFound.of("key", key_id)
         return Response(status=204)
