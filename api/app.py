@@ -13,6 +13,7 @@ from api.errors import Problem, http_exception_response, invalid, register_error
 from api.idempotency import init_idempotency
 from api.openapi import complete_spec
 from api.web import init_web
+from api.views.common import register_id_converters
 from api.views import audit, claimreviews, claims, events, exports, health, keys, people, sources, verdicts
 from schemas.common import ProblemSchema
 
@@ -105,6 +106,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
 
     api = ClaimtrackApi(app)
+    register_id_converters(app, api)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                    "description": "An API key: `Authorization: Bearer ctk_…`"})
     for blueprint in BLUEPRINTS:

@@ -13,7 +13,6 @@ from flask import Flask, current_app, g, request
 from api.domain.ratelimit import TokenBuckets
 from api.domain.roles import default_role_for, role_allows
 from api.errors import Problem
-from api.services.audit import set_actor
 from api.services.keys import find_key
 
 
@@ -65,7 +64,6 @@ def _limit_rate(key) -> None:
 
 def authenticate() -> None:
     """Run before every request; sets g.api_key or refuses with 401/403 (or 429)."""
-    set_actor(None)
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or request.method == "OPTIONS" or request.blueprint in PUBLIC_BLUEPRINTS \
             or view_attribute(view, "public"):
@@ -86,11 +84,9 @@ def authenticate() -> None:
                       headers={"WWW-Authenticate": f'Bearer realm="claimtrack", error="insufficient_scope", '
                                                    f'error_description="needs the {need} role"'})
     g.api_key = key
-    set_actor(key)
 
 
 def init_auth(app: Flask, rate_limit_per_minute: int = 0) -> None:
     if rate_limit_per_minute > 0:
         app.extensions["claimtrack_rate_limits"] = TokenBuckets(rate_limit_per_minute)
     app.before_request(authenticate)
-    app.teardown_request(lambda exc: set_actor(None))

@@ -78,6 +78,7 @@ def _find_samples(directory: str | None) -> Path:
 def load_samples(directory: Path) -> list[str]:
     """Store each sample document with its metadata; already stored ones are skipped."""
     from api.domain.errors import Conflict
+    from api.services.audit import CLI
     from api.services.sources import create_source
 
     stored = []
@@ -85,7 +86,7 @@ def load_samples(directory: Path) -> list[str]:
         text = (directory / meta["file"]).read_bytes().decode("utf-8")
         fields = {k: meta.get(k) for k in ("kind", "title", "url", "publisher", "published_at", "language")}
         try:
-            source = create_source({**fields, "text": text})
+            source = create_source({**fields, "text": text}, actor=CLI)
         except Conflict as duplicate:
             stored.append(duplicate.details["existing"])
             continue
@@ -103,6 +104,7 @@ def demo(samples_dir, bind, no_serve, extract):
     """A SQLite demo: migrate, load the samples, extract, print an admin key, serve."""
     from api.db import database, migrate
     from api.domain.ids import decode_id
+    from api.services.audit import CLI
     from api.services.extraction import run_extraction
     from api.services.keys import create_key
 
@@ -116,7 +118,7 @@ def demo(samples_dir, bind, no_serve, extract):
         ids = load_samples(_find_samples(samples_dir))
         if extract:
             for source_id in ids:
-                proposed = run_extraction(decode_id("source", source_id)).claims
+                proposed = run_extraction(decode_id("source", source_id), actor=CLI).claims
                 click.echo(f"extracted from {source_id}: {len(proposed)} new candidate claims")
         token = create_key("demo admin", "admin").token
     DEMO_KEY_FILE.write_text(token + "\n")
@@ -164,10 +166,13 @@ def keys_list():
 def keys_revoke(key_id):
     """Revoke a key by id (key_…); it stops working on the next request."""
     from api.db import database
+    from api.domain.ids import decode_id
+    from api.services.audit import CLI
     from api.services.keys import revoke_key
     _app()
+    pk = decode_id("key", key_id)
     with database.connection_context():
-        if revoke_key(key_id) is None:
+        if pk is None or revoke_key(pk, actor=CLI) is None:
             raise click.ClickException(f"no key {key_id}")
     click.echo(f"revoked {key_id}")
 
@@ -186,6 +191,7 @@ def ingest(files, kind, publisher, language, extract):
     from api.db import database
     from api.domain.ids import encode_id
     from api.domain.errors import Conflict, Invalid
+    from api.services.audit import CLI
     from api.services.extraction import run_extraction
     from api.services.sources import create_source
     _app()
@@ -195,7 +201,7 @@ def ingest(files, kind, publisher, language, extract):
             text = Path(path).read_bytes().decode("utf-8")
             try:
                 source = create_source({"text": text, "title": Path(path).stem, "kind": kind,
-                                        "publisher": publisher, "language": language})
+                                        "publisher": publisher, "language": language}, actor=CLI)
             except Invalid as error:
                 raise click.ClickException(f"{path}: {error.message}") from None
             except Conflict as duplicate:
@@ -206,7 +212,7 @@ def ingest(files, kind, publisher, language, extract):
                 stored += 1
                 source_id, source_pk = encode_id("source", source.id), source.id
             if extract and source_pk is not None:
-                claims += len(run_extraction(source_pk).claims)
+                claims += len(run_extraction(source_pk, actor=CLI).claims)
             tqdm.write(f"{source_id}\t{path}", file=sys.stderr)
     click.echo(f"stored {stored}, skipped {skipped} already stored" + (f", {claims} claims proposed" if extract else ""))
 

@@ -1,12 +1,12 @@
 """ETags and conditional requests (If-None-Match → 304, If-Match → 412).
 
 A resource's ETag is its id and version: it changes on every edit, and costs no hashing.
+Plain values in, domain exceptions out: the view reads the header and passes its raw value
+(None when absent); `Malformed` (→ 400) when it is not a list of entity tags (RFC 9110 §13.1).
 """
 from __future__ import annotations
 
 import re
-
-from flask import Response, request
 
 from api.domain.errors import Malformed, PreconditionFailed
 
@@ -17,8 +17,7 @@ def etag_of(public_id: str, version: int, extra: str = "") -> str:
     return f'"{public_id}.v{version}{extra}"'
 
 
-def _tags(header_name: str) -> list[str] | None:
-    raw = request.headers.get(header_name)
+def _tags(header_name: str, raw: str | None) -> list[str] | None:
     if raw is None:
         return None
     if not _ETAG_LIST.match(raw):
@@ -27,20 +26,19 @@ def _tags(header_name: str) -> list[str] | None:
     return [tag.strip().removeprefix("W/") for tag in raw.split(",")]
 
 
-def check_if_match(current_etag: str | None) -> None:
-    """Refuse a write made against a stale copy (lost-update protection). None = no resource."""
-    tags = _tags("If-Match")
+def check_if_match(current_etag: str | None, if_match: str | None) -> None:
+    """Refuse a write made against a stale copy (lost-update protection). None = no resource.
+
+    `if_match` is the raw If-Match header (None: unconditional). Raises PreconditionFailed."""
+    tags = _tags("If-Match", if_match)
     if tags is None:
         return
     if current_etag is None or ("*" not in tags and current_etag not in tags):
         raise PreconditionFailed("The resource changed since you read it: GET it again and retry with its new ETag.")
 
 
-def not_modified(current_etag: str) -> bool:
-    tags = _tags("If-None-Match")
+def not_modified(current_etag: str, if_none_match: str | None) -> bool:
+    """Whether the raw If-None-Match header names the current representation (→ 304)."""
+    tags = _tags("If-None-Match", if_none_match)
     return tags is not None and ("*" in tags or current_etag in tags)
 
-
-def with_etag(response: Response, current_etag: str) -> Response:
-    response.headers["ETag"] = current_etag
-    return response

@@ -91,6 +91,8 @@ def from_http_exception(error: HTTPException) -> Problem:
         return Problem(400, "The request body is not valid JSON.", slug="malformed-json")
     if status == 413:
         return Problem(413, detail, slug="body-too-large")
+    if status == 404:
+        return Problem(404, str(detail), slug="not-found")
     return Problem(status, str(detail))
 
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import peewee
-from flask import request
 
 from api.domain.cursors import InvalidCursor, decode_cursor, encode_cursor
 from api.domain.errors import Invalid
@@ -63,12 +61,3 @@ def paginate(query: peewee.ModelSelect, *, sort: str, cursor: str | None, limit:
         next_cursor = encode_cursor(sort, _to_cursor_value(getattr(last, name)), last.id)
     return Page(items=rows, next_cursor=next_cursor)
 
-
-def page_headers(page: Page) -> dict[str, str]:
-    """The Link header pointing at the next page (same URL, same filters, new cursor)."""
-    if page.next_cursor is None:
-        return {}
-    args = request.args.to_dict(flat=False)
-    args["cursor"] = [page.next_cursor]
-    url = f"{request.base_url}?{urlencode(args, doseq=True)}"
-    return {"Link": f'<{url}>; rel="next"'}

@@ -8,12 +8,12 @@ from api.services.sources import get_source
 from api.services.spans import present_spans
 
 
-def source_annotations(pk: int | None, public_id: str, *, offsets: str) -> list:
+def source_annotations(pk: int, *, offsets: str) -> list:
     """Claim appearances (with status), person and event mentions, and evidence (with stance).
 
     Four queries whatever the number of spans; each row gets `.kind` and what it belongs to.
     """
-    get_source(pk, public_id, with_text=False)
+    get_source(pk, with_text=False)
     appearances = list(Appearance.select(Appearance, Claim.id, Claim.text, Claim.status)
                        .join(Claim).where(Appearance.source == pk))
     mentions = list(Mention.select(Mention, Person.id, Person.name, Event.id, Event.name)

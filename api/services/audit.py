@@ -1,38 +1,31 @@
 """The audit trail: each change records who made it, inside the change's own transaction.
 
-The actor is set once per request by authentication (`acting_as`), so use cases record it
-without taking the request as an argument; commands run as "cli".
+Every write use case takes the `Actor` making it as an argument: the view passes the
+request's API key, commands pass `CLI`.
 """
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from contextvars import ContextVar
+from dataclasses import dataclass
 
 from api.models import AuditEntry
 from api.pagination import Page, paginate
 
-_actor: ContextVar = ContextVar("claimtrack_actor", default=None)
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: an API key (its id and name), or a command (no key)."""
+
+    key_id: int | None
+    name: str
 
 
-def set_actor(key) -> None:
-    """Called by authentication for the rest of this request (a fresh context per request)."""
-    _actor.set(key)
+CLI = Actor(key_id=None, name="cli")
 
 
-@contextmanager
-def acting_as(key):
-    token = _actor.set(key)
-    try:
-        yield
-    finally:
-        _actor.reset(token)
-
-
-def record(action: str, resource_type: str, resource_id: int, **details) -> None:
+def record(actor: Actor, action: str, resource_type: str, resource_id: int, **details) -> None:
     """Write an audit entry; call inside the transaction that makes the change."""
-    key = _actor.get()
-    AuditEntry.create(actor_key_id=key.id if key else None, actor_name=key.name if key else "cli",
+    AuditEntry.create(actor_key_id=actor.key_id, actor_name=actor.name,
                       action=action, resource_type=resource_type, resource_id=resource_id,
                       details=json.dumps(details, sort_keys=True, default=str))
 

@@ -29,10 +29,10 @@ def _reviews(claims: list[Claim], *, base_url: str, organization: str, organizat
     return reviews
 
 
-def get_claim_review(pk: int | None, public_id: str, **publisher) -> dict:
-    claim = get_claim(pk, public_id, offsets="codepoints")
+def get_claim_review(pk: int, **publisher) -> dict:
+    claim = get_claim(pk, offsets="codepoints")
     if claim.latest_verdict is None:
-        raise NotFound(f"Claim {public_id} has no verdict yet, so there is no ClaimReview to publish.",
+        raise NotFound(f"Claim {encode_id('claim', pk)} has no verdict yet, so there is no ClaimReview to publish.",
                        slug="not-reviewed")
     return _reviews([claim], **publisher)[0]
 

@@ -7,7 +7,8 @@ from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
-    check_etag, full_text_match, get_or_404, group_by, require_existing, save_changes, time_filters,
+    check_etag, full_text_match, get_locked_or_404, get_or_404, group_by, require_existing, save_changes,
+    time_filters,
 )
 from api.services.spans import present_spans, resolve_spans
 from api.services.verdicts import latest_verdicts
@@ -31,7 +32,7 @@ def _set_links(claim_id: int, *, tags=None, events=None, appearances=None) -> No
         Appearance.insert_many([{**span, "claim": claim_id} for span in appearances]).execute()
 
 
-def create_claim(data: dict, *, offsets: str, origin: str = "manual") -> Claim:
+def create_claim(data: dict, *, actor: audit.Actor, offsets: str, origin: str = "manual") -> Claim:
     with database.atomic():
         appearances = resolve_spans(data["appearances"], offsets=offsets, path="appearances")
         if data.get("claimant") is not None:
@@ -41,7 +42,7 @@ def create_claim(data: dict, *, offsets: str, origin: str = "manual") -> Claim:
             claimant=data.get("claimant"), checkworthiness=data.get("checkworthiness"), origin=origin,
         )
         _set_links(claim.id, tags=data.get("tags", []), events=data.get("events", []), appearances=appearances)
-        audit.record("create", "claim", claim.id, origin=origin)
+        audit.record(actor, "create", "claim", claim.id, origin=origin)
     return get_claim(claim.id, offsets=offsets)
 
 
@@ -76,8 +77,8 @@ def attach_details(claims: list[Claim], *, offsets: str) -> None:
         claim.latest_verdict = verdicts.get(claim.latest_verdict_id)
 
 
-def get_claim(pk: int | None, public_id: str = "", *, offsets: str) -> Claim:
-    claim = get_or_404(Claim, pk, public_id)
+def get_claim(pk: int, *, offsets: str) -> Claim:
+    claim = get_or_404(Claim, pk)
     attach_details([claim], offsets=offsets)
     return claim
 
@@ -106,9 +107,9 @@ def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int, off
     return page
 
 
-def update_claim(pk: int, public_id: str, changes: dict, *, offsets: str) -> Claim:
+def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None, offsets: str) -> Claim:
     with database.atomic():
-        claim = get_or_404(Claim, pk, public_id)
+        claim = get_locked_or_404(Claim, pk)
         links = {name: changes.pop(name, None) for name in ("tags", "events", "appearances")}
         if links["appearances"] is not None:
             links["appearances"] = resolve_spans(links["appearances"], offsets=offsets, path="appearances")
@@ -116,15 +117,15 @@ def update_claim(pk: int, public_id: str, changes: dict, *, offsets: str) -> Cla
             require_existing(Person, [changes["claimant"]], "claimant")
         if "text" in changes:
             changes["text"] = changes["text"].strip()
-        save_changes(claim, changes)
+        save_changes(claim, changes, if_match=if_match)
         _set_links(pk, **links)
-        audit.record("update", "claim", pk, fields=sorted(changes) + [n for n, v in links.items() if v is not None])
+        audit.record(actor, "update", "claim", pk, fields=sorted(changes) + [n for n, v in links.items() if v is not None])
     return get_claim(pk, offsets=offsets)
 
 
-def delete_claim(pk: int, public_id: str) -> None:
+def delete_claim(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
     with database.atomic():
-        claim = get_or_404(Claim, pk, public_id)
-        check_etag(claim)
+        claim = get_locked_or_404(Claim, pk)
+        check_etag(claim, if_match)
         Claim.delete().where(Claim.id == pk).execute()
-        audit.record("delete", "claim", pk)
+        audit.record(actor, "delete", "claim", pk)

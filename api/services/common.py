@@ -20,22 +20,23 @@ def kind_of(model) -> str:
     return model.__name__.lower()
 
 
-def _found_or_404(row, model, pk: int | None, public_id: str):
+def _found_or_404(row, model, pk: int):
     if row is None:
-        raise NotFound.of(kind_of(model), public_id or (encode_id(kind_of(model), pk) if pk else ""))
+        raise NotFound.of(kind_of(model), encode_id(kind_of(model), pk))
     return row
 
 
-def get_or_404(model, pk: int | None, public_id: str = ""):
-    return _found_or_404(row_by_id(model, pk) if pk is not None else None, model, pk, public_id)
+def get_or_404(model, pk: int):
+    """The row with this key; NotFound naming its public id."""
+    return _found_or_404(row_by_id(model, pk), model, pk)
 
 
-def get_locked_or_404(model, pk: int | None, public_id: str = ""):
-    """The row, locked until the transaction ends, so writers that read it before writing
-    take turns. SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs the lock."""
-    query = model.select().where(model.id == pk)
-    row = (query.for_update() if is_postgres() else query).first() if pk is not None else None
-    return _found_or_404(row, model, pk, public_id)
+def get_locked_or_404(model, pk: int, fields=()):
+    """The row (only `fields`, if given), locked until the transaction ends, so writers that
+    read it before writing take turns. SQLite's BEGIN IMMEDIATE already serialises writers;
+    PostgreSQL needs the lock."""
+    query = model.select(*fields).where(model.id == pk)
+    return _found_or_404((query.for_update() if is_postgres() else query).first(), model, pk)
 
 
 def etag_for(row) -> str:
@@ -45,20 +46,21 @@ def etag_for(row) -> str:
     return etag_of(encode_id(kind_of(type(row)), row.id), getattr(row, "version", 1), counts)
 
 
-def check_etag(row) -> None:
-    """412 if the request's If-Match names another version of this row."""
-    check_if_match(etag_for(row))
+def check_etag(row, if_match: str | None) -> None:
+    """PreconditionFailed if `if_match` (the raw If-Match header) names another version of this row."""
+    check_if_match(etag_for(row), if_match)
 
 
-def save_changes(row, changes: dict, *, check_current: bool = True) -> None:
+def save_changes(row, changes: dict, *, if_match: str | None = None) -> None:
     """Apply an edit: check If-Match against the copy read, then advance the version.
 
-    The UPDATE only matches the version that was read, so of two concurrent editors
-    holding the same ETag exactly one wins and the other gets 412.
+    Callers read `row` with get_locked_or_404, so concurrent editors take turns: without
+    If-Match the last writer wins; with it, of two editors holding the same ETag exactly one
+    wins and the other gets PreconditionFailed. The UPDATE still only matches the version
+    read, a guard should a caller forget the lock.
     """
     model = type(row)
-    if check_current:
-        check_etag(row)
+    check_etag(row, if_match)
     now = utcnow()
     values = {**changes, "updated_at": now, "version": row.version + 1}
     updated = model.update(values).where((model.id == row.id) & (model.version == row.version)).execute()

@@ -6,7 +6,7 @@ from api.models import Claim, ClaimEvent, Event, EventParticipant, Person
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
-    check_etag, get_or_404, group_by, require_existing, save_changes, time_filters, touch_claims,
+    check_etag, get_locked_or_404, get_or_404, group_by, require_existing, save_changes, time_filters, touch_claims,
 )
 from api.services.mentions import attach_mentions, replace_mentions
 
@@ -35,17 +35,17 @@ def _details(events: list[Event], offsets: str) -> None:
     attach_mentions("event", events, offsets=offsets)
 
 
-def create_event(data: dict, *, offsets: str, origin: str = "manual") -> Event:
+def create_event(data: dict, *, actor: audit.Actor, offsets: str, origin: str = "manual") -> Event:
     with database.atomic():
         event = Event.create(**{k: data.get(k) for k in EVENT_FIELDS}, origin=origin)
         _set_participants(event.id, data.get("participants", []))
         replace_mentions("event", event.id, data.get("mentions", []), offsets=offsets, origin=origin)
-        audit.record("create", "event", event.id, origin=origin)
+        audit.record(actor, "create", "event", event.id, origin=origin)
     return get_event(event.id, offsets=offsets)
 
 
-def get_event(pk: int | None, public_id: str = "", *, offsets: str) -> Event:
-    event = get_or_404(Event, pk, public_id)
+def get_event(pk: int, *, offsets: str) -> Event:
+    event = get_or_404(Event, pk)
     _details([event], offsets)
     return event
 
@@ -67,26 +67,26 @@ def list_events(filters: dict, *, sort: str, cursor: str | None, limit: int, off
     return page
 
 
-def update_event(pk: int, public_id: str, changes: dict, *, offsets: str) -> Event:
+def update_event(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None, offsets: str) -> Event:
     with database.atomic():
-        event = get_or_404(Event, pk, public_id)
+        event = get_locked_or_404(Event, pk)
         participants = changes.pop("participants", None)
         mentions = changes.pop("mentions", None)
-        save_changes(event, changes)
+        save_changes(event, changes, if_match=if_match)
         if "name" in changes:
             touch_claims(Claim.id.in_(ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == pk)))
         if participants is not None:
             _set_participants(pk, participants)
         if mentions is not None:
             replace_mentions("event", pk, mentions, offsets=offsets)
-        audit.record("update", "event", pk, fields=sorted(changes) + [n for n, v in (("participants", participants), ("mentions", mentions)) if v is not None])
+        audit.record(actor, "update", "event", pk, fields=sorted(changes) + [n for n, v in (("participants", participants), ("mentions", mentions)) if v is not None])
     return get_event(pk, offsets=offsets)
 
 
-def delete_event(pk: int, public_id: str) -> None:
+def delete_event(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
     with database.atomic():
-        event = get_or_404(Event, pk, public_id)
-        check_etag(event)
+        event = get_locked_or_404(Event, pk)
+        check_etag(event, if_match)
         touch_claims(Claim.id.in_(ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == pk)))
         Event.delete().where(Event.id == pk).execute()
-        audit.record("delete", "event", pk)
+        audit.record(actor, "delete", "event", pk)

@@ -54,7 +54,7 @@ def _store_mentions(text: str, source_id: int, owner: str, owner_id: int, mentio
     return len(rows)
 
 
-def _store(source, result: ExtractionResult, known: dict[str, Person]) -> ExtractionSummary:
+def _store(source, result: ExtractionResult, known: dict[str, Person], actor: audit.Actor) -> ExtractionSummary:
     text, summary = source.text, ExtractionSummary()
     person_ids: dict[str, int] = {}
     for person in result.people:
@@ -64,7 +64,7 @@ def _store(source, result: ExtractionResult, known: dict[str, Person]) -> Extrac
         else:
             stored = Person.create(name=person.name, aliases=aliases_text(person.name, person.aliases), origin=ORIGIN)
             index_names(stored)
-            audit.record("create", "person", stored.id, origin=ORIGIN)
+            audit.record(actor, "create", "person", stored.id, origin=ORIGIN)
             summary.people.append(stored)
         person_ids[person.key] = stored.id
         summary.mentions += _store_mentions(text, source.id, "person", stored.id, person.mentions)
@@ -77,7 +77,7 @@ def _store(source, result: ExtractionResult, known: dict[str, Person]) -> Extrac
         if stored is None:
             stored = Event.create(name=event.name, kind=event.kind, starts_at=event.starts_at,
                                   location=event.location, origin=ORIGIN)
-            audit.record("create", "event", stored.id, origin=ORIGIN)
+            audit.record(actor, "create", "event", stored.id, origin=ORIGIN)
             summary.events.append(stored)
             by_name[event.name.casefold()] = stored
         taking_part = {p.person_id for p in EventParticipant.select().where(EventParticipant.event == stored.id)}
@@ -95,7 +95,7 @@ def _store(source, result: ExtractionResult, known: dict[str, Person]) -> Extrac
         stored = Claim.create(text=claim.exact.strip(), claimant=person_ids.get(claim.claimant),
                               checkworthiness=round(claim.checkworthiness, 3), origin=ORIGIN)
         Appearance.create(claim=stored.id, source=source.id, **_span(text, claim.start, claim.end))
-        audit.record("create", "claim", stored.id, origin=ORIGIN)
+        audit.record(actor, "create", "claim", stored.id, origin=ORIGIN)
         anchored.append((claim.start, claim.end))
         summary.claims.append(stored)
     return summary
@@ -111,20 +111,20 @@ def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
         raise Invalid(None, str(error), slug="cannot-extract") from None
 
 
-def run_extraction(pk: int | None, public_id: str = "") -> ExtractionSummary:
-    source = get_or_404(Source, pk, public_id)
+def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:
+    source = get_or_404(Source, pk)
     # Outside the transaction: the model's work needs no lock on the database.
     known = _known_people(source.text)
     result = _extract(source.text, known)
     with database.atomic():
         # Concurrent runs on one source take turns; the later one sees what the first stored.
-        source = get_locked_or_404(Source, pk, public_id)
+        source = get_locked_or_404(Source, pk)
         stored_now = _known_people(source.text)
         if stored_now.keys() != known.keys():
             # People were added, merged or deleted meanwhile (by a concurrent run, say):
             # resolve against what is stored now rather than create anyone twice.
             known, result = stored_now, _extract(source.text, stored_now)
-        summary = _store(source, result, known)
-        audit.record("extract", "source", source.id, people=len(summary.people), events=len(summary.events),
+        summary = _store(source, result, known, actor)
+        audit.record(actor, "extract", "source", source.id, people=len(summary.people), events=len(summary.events),
                      claims=len(summary.claims), mentions=summary.mentions)
     return summary

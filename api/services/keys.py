@@ -26,7 +26,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_key(name: str, role: str) -> CreatedKey:
+def create_key(name: str, role: str, *, actor: audit.Actor = audit.CLI) -> CreatedKey:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not name or len(name) > 200:
@@ -37,7 +37,7 @@ def create_key(name: str, role: str) -> CreatedKey:
         token = f"{TOKEN_PREFIX}_{encode_id('key', key.id).split('_', 1)[1]}_{secrets.token_hex(24)}"
         key.secret_hash = _hash(token)
         key.save()
-        audit.record("create", "key", key.id, role=role)
+        audit.record(actor, "create", "key", key.id, role=role)
     return CreatedKey(key=key, token=token)
 
 
@@ -61,12 +61,12 @@ def list_keys() -> list[ApiKey]:
     return list(ApiKey.select().order_by(ApiKey.id))
 
 
-def revoke_key(public_id: str) -> ApiKey | None:
-    pk = decode_id("key", public_id)
-    key = row_by_id(ApiKey, pk) if pk is not None else None
+def revoke_key(pk: int, *, actor: audit.Actor) -> ApiKey | None:
+    """Revoke the key (once); None if there is no such key."""
+    key = row_by_id(ApiKey, pk)
     if key is not None and key.revoked_at is None:
         with database.atomic():
             key.revoked_at = utcnow()
             key.save()
-            audit.record("revoke", "key", key.id)
+            audit.record(actor, "revoke", "key", key.id)
     return key

@@ -8,7 +8,7 @@ from api.models import Claim, Event, EventParticipant, Mention, Person, PersonNa
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
-    check_etag, full_text_match, get_or_404, require_existing, save_changes, time_filters, touch_claims, touch_events,
+    check_etag, full_text_match, get_locked_or_404, get_or_404, require_existing, save_changes, time_filters, touch_claims, touch_events,
 )
 from api.services.mentions import attach_mentions, replace_mentions
 
@@ -40,7 +40,7 @@ def _unique_aliases(name: str, aliases: list[str]) -> list[str]:
     return kept
 
 
-def create_person(data: dict, *, offsets: str, origin: str = "manual") -> Person:
+def create_person(data: dict, *, actor: audit.Actor, offsets: str, origin: str = "manual") -> Person:
     with database.atomic():
         person = Person.create(
             name=data["name"].strip(), aliases=aliases_text(data["name"].strip(), data.get("aliases", [])),
@@ -48,12 +48,12 @@ def create_person(data: dict, *, offsets: str, origin: str = "manual") -> Person
         )
         index_names(person)
         replace_mentions("person", person.id, data.get("mentions", []), offsets=offsets, origin=origin)
-        audit.record("create", "person", person.id, origin=origin)
+        audit.record(actor, "create", "person", person.id, origin=origin)
     return get_person(person.id, offsets=offsets)
 
 
-def get_person(pk: int | None, public_id: str = "", *, offsets: str) -> Person:
-    person = get_or_404(Person, pk, public_id)
+def get_person(pk: int, *, offsets: str) -> Person:
+    person = get_or_404(Person, pk)
     attach_mentions("person", [person], offsets=offsets)
     return person
 
@@ -87,9 +87,10 @@ def list_people(filters: dict, *, sort: str, cursor: str | None, limit: int, off
     return page
 
 
-def update_person(pk: int, public_id: str, changes: dict, *, offsets: str) -> Person:
+def update_person(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None,
+                  offsets: str) -> Person:
     with database.atomic():
-        person = get_or_404(Person, pk, public_id)
+        person = get_locked_or_404(Person, pk)
         mentions = changes.pop("mentions", None)
         name = changes.get("name", person.name).strip()
         if "name" in changes:
@@ -97,31 +98,32 @@ def update_person(pk: int, public_id: str, changes: dict, *, offsets: str) -> Pe
         if "aliases" in changes or "name" in changes:
             aliases = changes.get("aliases", person.alias_list)
             changes["aliases"] = aliases_text(name, aliases)
-        save_changes(person, changes)
+        save_changes(person, changes, if_match=if_match)
         index_names(person)
         if "name" in changes:
             touch_claims(Claim.claimant == pk)
             touch_events(Event.id.in_(_events_of(pk)))
         if mentions is not None:
             replace_mentions("person", person.id, mentions, offsets=offsets)
-        audit.record("update", "person", pk, fields=sorted(changes) + (["mentions"] if mentions is not None else []))
+        audit.record(actor, "update", "person", pk, fields=sorted(changes) + (["mentions"] if mentions is not None else []))
     return get_person(pk, offsets=offsets)
 
 
-def delete_person(pk: int, public_id: str) -> None:
+def delete_person(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
     with database.atomic():
-        person = get_or_404(Person, pk, public_id)
-        check_etag(person)
+        person = get_locked_or_404(Person, pk)
+        check_etag(person, if_match)
         touch_claims(Claim.claimant == pk)  # they lose their claimant
         touch_events(Event.id.in_(_events_of(pk)))  # and their events a participant
         Person.delete().where(Person.id == pk).execute()
-        audit.record("delete", "person", pk)
+        audit.record(actor, "delete", "person", pk)
 
 
-def merge_people(pk: int, public_id: str, duplicate_pk: int, *, offsets: str) -> Person:
+def merge_people(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: str | None = None,
+                 offsets: str) -> Person:
     """Fold a duplicate into this person: its names, mentions, claims and events move here."""
     with database.atomic():
-        person = get_or_404(Person, pk, public_id)
+        person = get_locked_or_404(Person, pk)
         if pk == duplicate_pk:
             raise Invalid("duplicate", "A person cannot be merged into itself.",
                           errors={"duplicate": ["must differ from the person merged into"]})
@@ -140,8 +142,8 @@ def merge_people(pk: int, public_id: str, duplicate_pk: int, *, offsets: str) ->
             changes["description"] = duplicate.description
         if not person.wikidata_id and duplicate.wikidata_id:
             changes["wikidata_id"] = duplicate.wikidata_id
-        save_changes(person, changes)
+        save_changes(person, changes, if_match=if_match)
         index_names(person)
         Person.delete().where(Person.id == duplicate_pk).execute()
-        audit.record("merge", "person", pk, duplicate=duplicate_pk)
+        audit.record(actor, "merge", "person", pk, duplicate=duplicate_pk)
     return get_person(pk, offsets=offsets)

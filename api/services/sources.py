@@ -10,7 +10,9 @@ from api.domain.errors import Conflict, Invalid
 from api.models import Appearance, Mention, Source
 from api.pagination import Page, paginate
 from api.services import audit
-from api.services.common import check_etag, full_text_match, get_or_404, save_changes, time_filters
+from api.services.common import (
+    check_etag, full_text_match, get_locked_or_404, get_or_404, save_changes, time_filters,
+)
 
 LIST_FIELDS = [f for f in Source._meta.sorted_fields if f.name != "text"]
 
@@ -21,7 +23,7 @@ def _duplicate(existing_id: int) -> Conflict:
                     existing=public_id)
 
 
-def create_source(data: dict) -> Source:
+def create_source(data: dict, *, actor: audit.Actor) -> Source:
     try:
         text = normalize_source_text(data["text"])
     except UnstorableText as error:
@@ -36,7 +38,7 @@ def create_source(data: dict) -> Source:
             with database.atomic():
                 source = Source.create(**fields, text=text, text_sha256=digest, length=len(text),
                                        length_utf16=utf16_length(text))
-            audit.record("create", "source", source.id)
+            audit.record(actor, "create", "source", source.id)
             return source
         except peewee.IntegrityError:
             # Another writer stored the same text between our check and insert.
@@ -44,12 +46,12 @@ def create_source(data: dict) -> Source:
             raise _duplicate(existing.id) from None
 
 
-def get_source(pk: int | None, public_id: str = "", *, with_text: bool = True) -> Source:
+def get_source(pk: int, *, with_text: bool = True) -> Source:
     if not with_text:
-        row = Source.select(*LIST_FIELDS).where(Source.id == pk).first() if pk is not None else None
+        row = Source.select(*LIST_FIELDS).where(Source.id == pk).first()
         if row is not None:
             return row
-    return get_or_404(Source, pk, public_id)
+    return get_or_404(Source, pk)
 
 
 def attach_counts(sources: list[Source]) -> None:
@@ -77,24 +79,24 @@ def list_sources(filters: dict, *, sort: str, cursor: str | None, limit: int) ->
     return page
 
 
-def update_source(pk: int, public_id: str, changes: dict) -> Source:
+def update_source(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> Source:
     with database.atomic():
-        source = get_source(pk, public_id, with_text=False)
+        source = get_locked_or_404(Source, pk, LIST_FIELDS)
         attach_counts([source])  # part of the ETag that If-Match is checked against
-        save_changes(source, changes)
-        audit.record("update", "source", pk, fields=sorted(changes))
+        save_changes(source, changes, if_match=if_match)
+        audit.record(actor, "update", "source", pk, fields=sorted(changes))
     return source
 
 
-def delete_source(pk: int, public_id: str) -> None:
+def delete_source(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
     with database.atomic():
-        source = get_source(pk, public_id, with_text=False)
+        source = get_locked_or_404(Source, pk, LIST_FIELDS)
         attach_counts([source])
-        check_etag(source)
+        check_etag(source, if_match)
         used = (Appearance.select().where(Appearance.source == pk).exists()
                 or Mention.select().where(Mention.source == pk).exists())
         if used:
-            raise Conflict(f"Source {public_id} is still referenced by claims or mentions; "
+            raise Conflict(f"Source {encode_id('source', pk)} is still referenced by claims or mentions; "
                            "delete or re-anchor those first.", slug="source-in-use")
         Source.delete().where(Source.id == pk).execute()
-        audit.record("delete", "source", pk)
+        audit.record(actor, "delete", "source", pk)

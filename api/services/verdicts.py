@@ -32,22 +32,24 @@ def _resolve_evidence(claim: Claim, evidence: list[dict], offsets: str) -> list[
     return rows
 
 
-def record_verdict(claim_pk: int | None, claim_id: str, data: dict, *, offsets: str, reviewer) -> Verdict:
-    """Append a verdict; the claim's status and latest verdict change in the same transaction."""
+def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match: str | None = None,
+                   offsets: str) -> Verdict:
+    """Append a verdict by `reviewer`; the claim's status and latest verdict change in the same
+    transaction. If-Match (raw header value) is checked against the claim."""
     problems = evidence_errors(data["rating"], [item["stance"] for item in data["evidence"]])
     with database.atomic():
-        claim = get_locked_or_404(Claim, claim_pk, claim_id)
-        check_etag(claim)
+        claim = get_locked_or_404(Claim, claim_pk)
+        check_etag(claim, if_match)
         if problems:
             raise Invalid("evidence", problems[0], slug="insufficient-evidence", errors={"evidence": problems})
         evidence = _resolve_evidence(claim, data["evidence"], offsets)
         verdict = Verdict.create(claim=claim.id, rating=data["rating"], rationale=data["rationale"],
-                                 reviewer=reviewer.id, reviewer_name=reviewer.name, created_at=utcnow())
+                                 reviewer=reviewer.key_id, reviewer_name=reviewer.name, created_at=utcnow())
         if evidence:
             Evidence.insert_many([{**row, "verdict": verdict.id} for row in evidence]).execute()
         Claim.update(status=status_after(verdict.rating), latest_verdict_id=verdict.id,
                      version=Claim.version + 1, updated_at=verdict.created_at).where(Claim.id == claim.id).execute()
-        audit.record("verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id), rating=verdict.rating)
+        audit.record(reviewer, "verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id), rating=verdict.rating)
     return get_verdict(verdict.id, offsets=offsets)
 
 
@@ -60,16 +62,16 @@ def attach_evidence(verdicts: list[Verdict], *, offsets: str) -> None:
         verdict.evidence_list = grouped.get(verdict.id, [])
 
 
-def get_verdict(pk: int | None, public_id: str = "", *, offsets: str) -> Verdict:
-    verdict = get_or_404(Verdict, pk, public_id)
+def get_verdict(pk: int, *, offsets: str) -> Verdict:
+    verdict = get_or_404(Verdict, pk)
     attach_evidence([verdict], offsets=offsets)
     return verdict
 
 
-def list_verdicts(claim_pk: int | None, claim_id: str, *, sort: str, cursor: str | None, limit: int,
+def list_verdicts(claim_pk: int, *, sort: str, cursor: str | None, limit: int,
                   offsets: str) -> Page:
     """A claim's verdict history (newest first unless asked otherwise)."""
-    get_or_404(Claim, claim_pk, claim_id)
+    get_or_404(Claim, claim_pk)
     page = paginate(Verdict.select().where(Verdict.claim == claim_pk), sort=sort, cursor=cursor, limit=limit)
     attach_evidence(page.items, offsets=offsets)
     return page

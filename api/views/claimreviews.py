@@ -4,9 +4,8 @@ from flask import Response, current_app, json, request
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from api.pagination import page_headers
 from api.services import claimreviews
-from api.views.common import Blueprint, pk_of, split_query
+from api.views.common import Blueprint, link_header, split_query
 from schemas.common import list_query_schema
 
 blp = Blueprint("claimreviews", __name__, url_prefix="/v1",
@@ -24,12 +23,12 @@ def _publisher() -> dict:
             "organization": config.organization_name, "organization_url": config.organization_url}
 
 
-@blp.route("/claims/<claim_id>/claimreview")
+@blp.route("/claims/<claim:claim_id>/claimreview")
 class ClaimReview(MethodView):
     @blp.response(200, {"type": "object", "description": "schema.org ClaimReview"}, content_type=LD_JSON)
     def get(self, claim_id):
         """The claim's latest verdict as schema.org ClaimReview; 404 while unreviewed"""
-        review = claimreviews.get_claim_review(pk_of("claim", claim_id), claim_id, **_publisher())
+        review = claimreviews.get_claim_review(claim_id, **_publisher())
         return Response(json.dumps(review), mimetype=LD_JSON)
 
 
@@ -41,4 +40,4 @@ class ClaimReviews(MethodView):
         """Every reviewed claim as ClaimReview, most recently reviewed first"""
         _, paging = split_query(query)
         reviews, page = claimreviews.list_claim_reviews(**paging, **_publisher())
-        return {"data": reviews, "next_cursor": page.next_cursor}, 200, page_headers(page)
+        return {"data": reviews, "next_cursor": page.next_cursor}, 200, link_header(page)

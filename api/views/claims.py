@@ -4,7 +4,7 @@ from flask import Response, request
 from flask.views import MethodView
 
 from api.services import claims, exports
-from api.views.common import Blueprint, created, page_result, pk_of, saved, single, split_query
+from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
 from api.views.exports import streamed_response
 from schemas.claims import ClaimCreateSchema, ClaimPageSchema, ClaimQuerySchema, ClaimSchema, ClaimWriteSchema
 from schemas.common import OffsetsQuerySchema
@@ -32,26 +32,27 @@ class Claims(MethodView):
     @blp.response(201, ClaimSchema)
     def post(self, query, data):
         """Create a claim anchored by quote or offsets"""
-        return created(claims.create_claim(data, offsets=query["offsets"]), "claims.Claim")
+        return created(claims.create_claim(data, actor=acting(), offsets=query["offsets"]), "claims.Claim")
 
 
-@blp.route("/<claim_id>")
+@blp.route("/<claim:claim_id>")
 class Claim(MethodView):
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.response(200, ClaimSchema)
     def get(self, query, claim_id):
         """Get a claim with its spans"""
-        return single(claims.get_claim(pk_of("claim", claim_id), claim_id, offsets=query["offsets"]))
+        return single(claims.get_claim(claim_id, offsets=query["offsets"]))
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(ClaimWriteSchema)
     @blp.response(200, ClaimSchema)
     def patch(self, query, changes, claim_id):
         """Edit a claim; lists given replace the stored ones (If-Match honoured)"""
-        return saved(claims.update_claim(pk_of("claim", claim_id), claim_id, changes, offsets=query["offsets"]))
+        return saved(claims.update_claim(claim_id, changes, actor=acting(), if_match=if_match(),
+                                         offsets=query["offsets"]))
 
     @blp.response(204)
     def delete(self, claim_id):
         """Delete a claim (admin)"""
-        claims.delete_claim(pk_of("claim", claim_id), claim_id)
+        claims.delete_claim(claim_id, actor=acting(), if_match=if_match())
         return Response(status=204)

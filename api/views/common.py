@@ -1,15 +1,24 @@
-"""What every view does the same way: split list queries, answer with ETags and Locations."""
+"""What every view does the same way: read HTTP inputs into plain values (ids, If-Match,
+the acting key, paging), and answer with ETags, Locations and Link headers.
+
+Services never see the request: this module is where HTTP turns into arguments.
+"""
 from __future__ import annotations
 
-from flask import Response, url_for
+from urllib.parse import urlencode
+
+from flask import Response, g, request, url_for
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import RAISE
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import NotFound as NotFoundHTTP
+from werkzeug.routing import BaseConverter
 
 from api.conditional import not_modified
-from api.domain.ids import decode_id, encode_id
-from api.pagination import Page, page_headers
+from api.domain.ids import PREFIXES, decode_id, encode_id
+from api.pagination import Page
+from api.services.audit import Actor
 from api.services.common import etag_for, kind_of
 
 PAGING = ("sort", "cursor", "limit")
@@ -43,14 +52,34 @@ def split_query(query: dict) -> tuple[dict, dict]:
     return filters, paging
 
 
+def link_header(page: Page) -> dict[str, str]:
+    """The Link header pointing at the next page (same URL, same filters, new cursor)."""
+    if page.next_cursor is None:
+        return {}
+    args = request.args.to_dict(flat=False)
+    args["cursor"] = [page.next_cursor]
+    url = f"{request.base_url}?{urlencode(args, doseq=True)}"
+    return {"Link": f'<{url}>; rel="next"'}
+
+
 def page_result(page: Page):
-    return {"data": page.items, "next_cursor": page.next_cursor}, 200, page_headers(page)
+    return {"data": page.items, "next_cursor": page.next_cursor}, 200, link_header(page)
+
+
+def if_match() -> str | None:
+    """The raw If-Match header (None: the write is unconditional)."""
+    return request.headers.get("If-Match")
+
+
+def acting() -> Actor:
+    """Who makes this request's changes: the API key authentication found."""
+    return Actor(key_id=g.api_key.id, name=g.api_key.name)
 
 
 def single(row):
     """200 with an ETag, or an empty 304 when the client's copy is current."""
     etag = etag_for(row)
-    if not_modified(etag):
+    if not_modified(etag, request.headers.get("If-None-Match")):
         return Response(status=304, headers={"ETag": etag})
     return row, 200, {"ETag": etag}
 
@@ -58,7 +87,7 @@ def single(row):
 def created(row, endpoint: str):
     """201 with the new resource's Location (its endpoint takes `<kind>_id`) and ETag."""
     kind = kind_of(type(row))
-    location = url_for(endpoint, **{f"{kind}_id": encode_id(kind, row.id)})
+    location = url_for(endpoint, **{f"{kind}_id": row.id})
     return row, 201, {"ETag": etag_for(row), "Location": location}
 
 
@@ -66,6 +95,29 @@ def saved(row):
     return row, 200, {"ETag": etag_for(row)}
 
 
-def pk_of(kind: str, public_id: str) -> int | None:
-    """The key behind an id in the URL; None (→ 404 from the service) if it names nothing."""
-    return decode_id(kind, public_id)
+class PublicIdConverter(BaseConverter):
+    """`<claim:claim_id>` in a route: the view gets the integer key behind `clm_…`; an id that
+    no key of this kind encodes answers 404 before any view (or authentication) runs."""
+
+    kind = ""
+
+    def to_python(self, value: str) -> int:
+        pk = decode_id(self.kind, value)
+        if pk is None:
+            # Raised from routing, Flask keeps it as the request's routing exception: a 404 problem.
+            raise NotFoundHTTP(f"No {self.kind} with id {value!r}.")
+        return pk
+
+    def to_url(self, value) -> str:
+        return encode_id(self.kind, value) if isinstance(value, int) else super().to_url(value)
+
+
+ID_CONVERTERS = {kind: type(f"{kind.title()}IdConverter", (PublicIdConverter,), {"kind": kind})
+                 for kind in PREFIXES}
+
+
+def register_id_converters(app, api) -> None:
+    """Make `<claim:…>`, `<source:…>` … usable in routes (before blueprints are registered)."""
+    for kind, converter in ID_CONVERTERS.items():
+        app.url_map.converters[kind] = converter
+        api.register_converter(converter, lambda _: {"type": "string", "minLength": 1})

@@ -4,7 +4,7 @@ from flask import Response
 from flask.views import MethodView
 
 from api.services import events
-from api.views.common import Blueprint, created, page_result, pk_of, saved, single, split_query
+from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
 from schemas.common import OffsetsQuerySchema
 from schemas.events import EventCreateSchema, EventPageSchema, EventQuerySchema, EventSchema, EventWriteSchema
 
@@ -26,26 +26,27 @@ class Events(MethodView):
     @blp.response(201, EventSchema)
     def post(self, query, data):
         """Create an event with participants and mentions"""
-        return created(events.create_event(data, offsets=query["offsets"]), "events.Event")
+        return created(events.create_event(data, actor=acting(), offsets=query["offsets"]), "events.Event")
 
 
-@blp.route("/<event_id>")
+@blp.route("/<event:event_id>")
 class Event(MethodView):
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.response(200, EventSchema)
     def get(self, query, event_id):
         """Get an event"""
-        return single(events.get_event(pk_of("event", event_id), event_id, offsets=query["offsets"]))
+        return single(events.get_event(event_id, offsets=query["offsets"]))
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(EventWriteSchema)
     @blp.response(200, EventSchema)
     def patch(self, query, changes, event_id):
         """Edit an event; `participants` and `mentions`, when given, replace the lists (If-Match honoured)"""
-        return saved(events.update_event(pk_of("event", event_id), event_id, changes, offsets=query["offsets"]))
+        return saved(events.update_event(event_id, changes, actor=acting(), if_match=if_match(),
+                                         offsets=query["offsets"]))
 
     @blp.response(204)
     def delete(self, event_id):
         """Delete an event (admin)"""
-        events.delete_event(pk_of("event", event_id), event_id)
+        events.delete_event(event_id, actor=acting(), if_match=if_match())
         return Response(status=204)

@@ -5,8 +5,9 @@ from flask.views import MethodView
 
 from api.auth import never_replay, requires_role
 from api.domain.errors import NotFound
+from api.domain.ids import encode_id
 from api.services import keys
-from api.views.common import Blueprint
+from api.views.common import Blueprint, acting
 from schemas.keys import CreatedKeySchema, KeyCreateSchema, KeySchema
 
 blp = Blueprint("keys", __name__, url_prefix="/v1/keys", description="API keys (admin). Secrets are shown once.")
@@ -26,18 +27,18 @@ class Keys(MethodView):
     @blp.response(201, CreatedKeySchema)
     def post(self, data):
         """Create a key; the response is the only time its secret is shown"""
-        created = keys.create_key(data["name"], data["role"])
+        created = keys.create_key(data["name"], data["role"], actor=acting())
         created.key.key = created.token
         public_id = KeySchema().dump(created.key)["id"]
         return created.key, 201, {"Location": url_for("keys.Key", key_id=public_id), "Cache-Control": "no-store"}
 
 
-@blp.route("/<key_id>")
+@blp.route("/<key:key_id>")
 class Key(MethodView):
     @requires_role("admin")
     @blp.response(204)
     def delete(self, key_id):
         """Revoke a key; it stops working on the next request, in every worker"""
-        if keys.revoke_key(key_id) is None:
-            raise NotFound.of("key", key_id)
+        if keys.revoke_key(key_id, actor=acting()) is None:
+            raise NotFound.of("key", encode_id("key", key_id))
         return Response(status=204)

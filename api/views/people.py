@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from api.auth import requires_role
 from api.services import people
-from api.views.common import Blueprint, created, page_result, pk_of, saved, single, split_query
+from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
 from schemas.common import OffsetsQuerySchema
 from schemas.people import (
     MergeSchema, PersonCreateSchema, PersonPageSchema, PersonQuerySchema, PersonSchema, PersonWriteSchema,
@@ -29,32 +29,33 @@ class People(MethodView):
     @blp.response(201, PersonSchema)
     def post(self, query, data):
         """Create a person, with mentions given by offsets or quote"""
-        return created(people.create_person(data, offsets=query["offsets"]), "people.Person")
+        return created(people.create_person(data, actor=acting(), offsets=query["offsets"]), "people.Person")
 
 
-@blp.route("/<person_id>")
+@blp.route("/<person:person_id>")
 class Person(MethodView):
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.response(200, PersonSchema)
     def get(self, query, person_id):
         """Get a person with their mentions"""
-        return single(people.get_person(pk_of("person", person_id), person_id, offsets=query["offsets"]))
+        return single(people.get_person(person_id, offsets=query["offsets"]))
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(PersonWriteSchema)
     @blp.response(200, PersonSchema)
     def patch(self, query, changes, person_id):
         """Edit a person; `mentions`, when given, replaces the list (If-Match honoured)"""
-        return saved(people.update_person(pk_of("person", person_id), person_id, changes, offsets=query["offsets"]))
+        return saved(people.update_person(person_id, changes, actor=acting(), if_match=if_match(),
+                                          offsets=query["offsets"]))
 
     @blp.response(204)
     def delete(self, person_id):
         """Delete a person (admin); their claims keep no claimant"""
-        people.delete_person(pk_of("person", person_id), person_id)
+        people.delete_person(person_id, actor=acting(), if_match=if_match())
         return Response(status=204)
 
 
-@blp.route("/<person_id>/merge")
+@blp.route("/<person:person_id>/merge")
 class PersonMerge(MethodView):
     @requires_role("admin")
     @blp.arguments(OffsetsQuerySchema, location="query")
@@ -62,5 +63,6 @@ class PersonMerge(MethodView):
     @blp.response(200, PersonSchema)
     def post(self, query, data, person_id):
         """Fold a duplicate person into this one (admin)"""
-        merged = people.merge_people(pk_of("person", person_id), person_id, data["duplicate"], offsets=query["offsets"])
+        merged = people.merge_people(person_id, data["duplicate"], actor=acting(), if_match=if_match(),
+                                     offsets=query["offsets"])
         return saved(merged)

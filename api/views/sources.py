@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from api.services import annotations, extraction, sources
 from api.services.claims import attach_details
-from api.views.common import Blueprint, created, page_result, pk_of, saved, single, split_query
+from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
 from schemas.annotations import AnnotationListSchema
 from schemas.common import OffsetsQuerySchema
 from schemas.extraction import ExtractionSchema
@@ -31,20 +31,20 @@ class Sources(MethodView):
     def post(self, data):
         """Store a source; 409 if the same text is already stored"""
         wanted = data.pop("extract")
-        source = sources.create_source(data)
+        source = sources.create_source(data, actor=acting())
         if wanted:
-            source.extraction = extraction.run_extraction(source.id)
+            source.extraction = extraction.run_extraction(source.id, actor=acting())
             attach_details(source.extraction.claims, offsets="codepoints")
         sources.attach_counts([source])
         return created(source, "sources.Source")
 
 
-@blp.route("/<source_id>")
+@blp.route("/<source:source_id>")
 class Source(MethodView):
     @blp.response(200, SourceDetailSchema)
     def get(self, source_id):
         """Get a source with its text"""
-        source = sources.get_source(pk_of("source", source_id), source_id)
+        source = sources.get_source(source_id)
         sources.attach_counts([source])
         return single(source)
 
@@ -52,41 +52,41 @@ class Source(MethodView):
     @blp.response(200, SourceSchema)
     def patch(self, changes, source_id):
         """Edit a source's metadata (If-Match honoured)"""
-        return saved(sources.update_source(pk_of("source", source_id), source_id, changes))
+        return saved(sources.update_source(source_id, changes, actor=acting(), if_match=if_match()))
 
     @blp.response(204)
     def delete(self, source_id):
         """Delete a source no claim or mention points into (admin)"""
-        sources.delete_source(pk_of("source", source_id), source_id)
+        sources.delete_source(source_id, actor=acting(), if_match=if_match())
         return Response(status=204)
 
 
-@blp.route("/<source_id>/extraction")
+@blp.route("/<source:source_id>/extraction")
 class SourceExtraction(MethodView):
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.response(200, ExtractionSchema)
     def post(self, query, source_id):
         """Run the extraction pipeline: store proposed people, events and claims (nothing twice)"""
-        summary = extraction.run_extraction(pk_of("source", source_id), source_id)
+        summary = extraction.run_extraction(source_id, actor=acting())
         attach_details(summary.claims, offsets=query["offsets"])
         return summary
 
 
-@blp.route("/<source_id>/annotations")
+@blp.route("/<source:source_id>/annotations")
 class SourceAnnotations(MethodView):
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.response(200, AnnotationListSchema)
     def get(self, query, source_id):
         """Every span in the source, by position: claims with status, mentions, evidence with stance"""
-        return {"data": annotations.source_annotations(pk_of("source", source_id), source_id, offsets=query["offsets"])}
+        return {"data": annotations.source_annotations(source_id, offsets=query["offsets"])}
 
 
-@blp.route("/<source_id>/text")
+@blp.route("/<source:source_id>/text")
 class SourceText(MethodView):
     @blp.response(200, {"type": "string"}, content_type="text/plain")
     def get(self, source_id):
         """The source text exactly as stored, as text/plain"""
-        source = sources.get_source(pk_of("source", source_id), source_id)
+        source = sources.get_source(source_id)
         response = Response(source.text, mimetype="text/plain")
         response.headers["ETag"] = f'"{source.text_sha256}"'
         return response
