@@ -43,7 +43,8 @@ def create_claim(data: dict, *, actor: audit.Actor, offsets: str, origin: str = 
         )
         _set_links(claim.id, tags=data.get("tags", []), events=data.get("events", []), appearances=appearances)
         audit.record(actor, "create", "claim", claim.id, origin=origin)
-    return get_claim(claim.id, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_claim(claim.id, offsets=offsets)
 
 
 # The details of a page of claims, each query prepared once (see api.models.prepared).
@@ -120,7 +121,8 @@ def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | 
         save_changes(claim, changes, if_match=if_match)
         _set_links(pk, **links)
         audit.record(actor, "update", "claim", pk, fields=sorted(changes) + [n for n, v in links.items() if v is not None])
-    return get_claim(pk, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_claim(pk, offsets=offsets)
 
 
 def delete_claim(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:

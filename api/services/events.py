@@ -41,7 +41,8 @@ def create_event(data: dict, *, actor: audit.Actor, offsets: str, origin: str = 
         _set_participants(event.id, data.get("participants", []))
         replace_mentions("event", event.id, data.get("mentions", []), offsets=offsets, origin=origin)
         audit.record(actor, "create", "event", event.id, origin=origin)
-    return get_event(event.id, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_event(event.id, offsets=offsets)
 
 
 def get_event(pk: int, *, offsets: str) -> Event:
@@ -80,7 +81,8 @@ def update_event(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | 
         if mentions is not None:
             replace_mentions("event", pk, mentions, offsets=offsets)
         audit.record(actor, "update", "event", pk, fields=sorted(changes) + [n for n, v in (("participants", participants), ("mentions", mentions)) if v is not None])
-    return get_event(pk, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_event(pk, offsets=offsets)
 
 
 def delete_event(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:

@@ -49,7 +49,8 @@ def create_person(data: dict, *, actor: audit.Actor, offsets: str, origin: str =
         index_names(person)
         replace_mentions("person", person.id, data.get("mentions", []), offsets=offsets, origin=origin)
         audit.record(actor, "create", "person", person.id, origin=origin)
-    return get_person(person.id, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_person(person.id, offsets=offsets)
 
 
 def get_person(pk: int, *, offsets: str) -> Person:
@@ -106,7 +107,8 @@ def update_person(pk: int, changes: dict, *, actor: audit.Actor, if_match: str |
         if mentions is not None:
             replace_mentions("person", person.id, mentions, offsets=offsets)
         audit.record(actor, "update", "person", pk, fields=sorted(changes) + (["mentions"] if mentions is not None else []))
-    return get_person(pk, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_person(pk, offsets=offsets)
 
 
 def delete_person(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
@@ -146,4 +148,5 @@ def merge_people(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: st
         index_names(person)
         Person.delete().where(Person.id == duplicate_pk).execute()
         audit.record(actor, "merge", "person", pk, duplicate=duplicate_pk)
-    return get_person(pk, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_person(pk, offsets=offsets)

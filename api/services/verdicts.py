@@ -50,7 +50,8 @@ def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match
         Claim.update(status=status_after(verdict.rating), latest_verdict_id=verdict.id,
                      version=Claim.version + 1, updated_at=verdict.created_at).where(Claim.id == claim.id).execute()
         audit.record(reviewer, "verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id), rating=verdict.rating)
-    return get_verdict(verdict.id, offsets=offsets)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return get_verdict(verdict.id, offsets=offsets)
 
 
 def attach_evidence(verdicts: list[Verdict], *, offsets: str) -> None:
