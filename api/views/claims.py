@@ -3,7 +3,8 @@ from __future__ import annotations
 from flask import Response, request
 from flask.views import MethodView
 
-from api.services import claims, exports
+from api.presenters.csv import claims_csv
+from api.services import claims
 from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
 from api.views.exports import streamed_response
 from schemas.claims import ClaimCreateSchema, ClaimPageSchema, ClaimQuerySchema, ClaimSchema, ClaimWriteSchema
@@ -23,7 +24,7 @@ class Claims(MethodView):
         filters, paging = split_query(query)
         if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
             # A spreadsheet gets every matching claim, streamed: limit and cursor do not apply.
-            return streamed_response(exports.claims_csv(filters, sort=paging["sort"], offsets=query["offsets"]),
+            return streamed_response(claims_csv(filters, sort=paging["sort"], offsets=query["offsets"]),
                                      "text/csv", "claims.csv")
         return page_result(claims.list_claims(filters, **paging, offsets=query["offsets"]))
 
