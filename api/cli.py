@@ -91,7 +91,7 @@ def load_samples(directory: Path) -> list[str]:
             stored.append(duplicate.details["existing"])
             continue
         from api.domain.ids import encode_id
-        stored.append(encode_id("source", source.id))
+        stored.append(encode_id("source", source.source.id))
     return stored
 
 
@@ -210,7 +210,8 @@ def ingest(files, kind, publisher, language, extract):
                 source_pk = None
             else:
                 stored += 1
-                source_id, source_pk = encode_id("source", source.id), source.id
+                source_pk = source.source.id
+                source_id = encode_id("source", source_pk)
             if extract and source_pk is not None:
                 claims += len(run_extraction(source_pk, actor=CLI).claims)
             tqdm.write(f"{source_id}\t{path}", file=sys.stderr)

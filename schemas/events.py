@@ -33,8 +33,8 @@ class EventSchema(Schema):
     ends_at = fields.String(allow_none=True)
     location = fields.String(allow_none=True)
     origin = fields.String()
-    participants = fields.List(fields.Nested(PersonRefSchema), attribute="participant_list")
-    mentions = fields.List(fields.Nested(SpanSchema), attribute="mention_list")
+    participants = fields.List(fields.Nested(PersonRefSchema))
+    mentions = fields.List(fields.Nested(SpanSchema))
     created_at = Timestamp()
     updated_at = Timestamp()
 

@@ -25,11 +25,11 @@ class PersonCreateSchema(PersonWriteSchema):
 class PersonSchema(Schema):
     id = PublicId("person")
     name = fields.String()
-    aliases = fields.List(fields.String(), attribute="alias_list")
+    aliases = fields.List(fields.String())
     description = fields.String(allow_none=True)
     wikidata_id = fields.String(allow_none=True)
     origin = fields.String()
-    mentions = fields.List(fields.Nested(SpanSchema), attribute="mention_list")
+    mentions = fields.List(fields.Nested(SpanSchema))
     created_at = Timestamp()
     updated_at = Timestamp()
 

@@ -36,12 +36,9 @@ class VerdictCreateSchema(Schema):
 
 class EvidenceSchema(Schema):
     stance = fields.String()
-    span = fields.Method("_span", allow_none=True)
+    span = fields.Nested(SpanSchema, allow_none=True)
     url = fields.String(allow_none=True)
     quote = fields.String(allow_none=True)
-
-    def _span(self, evidence):
-        return _SPAN.dump(evidence) if evidence.source_id is not None else None
 
 
 class ReviewerSchema(Schema):
@@ -49,8 +46,8 @@ class ReviewerSchema(Schema):
     name = fields.String(attribute="reviewer_name")
 
 
-# One instance each, reused: building a schema per dumped row costs more than the dump.
-_SPAN, _REVIEWER = SpanSchema(), ReviewerSchema()
+# One instance, reused: building a schema per dumped row costs more than the dump.
+_REVIEWER = ReviewerSchema()
 
 
 class VerdictSummarySchema(Schema):
@@ -62,8 +59,8 @@ class VerdictSummarySchema(Schema):
 
 
 class VerdictSchema(VerdictSummarySchema):
-    claim = PublicId("claim", attribute="claim_id")
-    evidence = fields.List(fields.Nested(EvidenceSchema), attribute="evidence_list")
+    claim = PublicId("claim")
+    evidence = fields.List(fields.Nested(EvidenceSchema))
 
 
 VerdictPageSchema = page_schema(VerdictSchema, "VerdictPage")

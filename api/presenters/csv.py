@@ -5,13 +5,9 @@ import csv
 import io
 from typing import Iterable, Iterator
 
-from api.models import Claim
-from api.pagination import paginate
-from api.services.claims import attach_details, claims_query
-from api.services.exports import BATCH, _read_snapshot, _ref, _stamp
-
-
-# ---- claims as CSV -------------------------------------------------------------------------
+from api.presenters.claims import present_claims
+from api.presenters.formats import ref as _ref, stamp as _stamp
+from api.services.claims import ClaimDetails
 
 CSV_COLUMNS = ("id", "text", "status", "claimant_id", "claimant_name", "origin", "checkworthiness", "tags",
                "source_id", "start", "end", "exact", "created_at", "updated_at")
@@ -27,14 +23,14 @@ def _cell(value):
     return value
 
 
-def _claim_rows(claim: Claim) -> Iterator[list]:
-    """One row per appearance (a claim without any still gets one)."""
-    claimant = claim.claimant_ref
-    head = [_ref("claim", claim.id), claim.text, claim.status, _ref("person", claimant and claimant.id),
-            claimant and claimant.name, claim.origin, claim.checkworthiness, ";".join(claim.tag_list)]
+def _claim_rows(claim: dict) -> Iterator[list]:
+    """One row per appearance (a claim without any still gets one); `claim` as present_claims gives it."""
+    claimant = claim["claimant"]
+    head = [_ref("claim", claim["id"]), claim["text"], claim["status"], _ref("person", claimant and claimant["id"]),
+            claimant and claimant["name"], claim["origin"], claim["checkworthiness"], ";".join(claim["tags"])]
     tail = [_stamp(claim, "created_at"), _stamp(claim, "updated_at")]
-    for span in claim.appearance_list or [None]:
-        where = [_ref("source", span.source_id), span.start, span.end, span.exact] if span else [None] * 4
+    for span in claim["appearances"] or [None]:
+        where = [_ref("source", span["source_id"]), span["start"], span["end"], span["exact"]] if span else [None] * 4
         yield [_cell(value) for value in head + where + tail]
 
 
@@ -44,16 +40,9 @@ def _csv_text(rows: Iterable[list]) -> str:
     return buffer.getvalue()
 
 
-def claims_csv(filters: dict, *, sort: str = "created_at", offsets: str = "codepoints") -> Iterator[str]:
-    """Every claim matching the list filters, in `sort` order, as CSV chunks: the header, then
-    one chunk per keyset batch. No paging: a spreadsheet wants them all."""
+def claims_csv(batches: Iterable[list[ClaimDetails]], offsets: str) -> Iterator[str]:
+    """Claims as CSV chunks: the header, then one chunk per batch (see claims.all_claims), span
+    offsets in the request's units."""
     yield _csv_text([CSV_COLUMNS])
-    with _read_snapshot():
-        cursor = None
-        while True:
-            page = paginate(claims_query(filters), sort=sort, cursor=cursor, limit=BATCH)
-            attach_details(page.items, offsets=offsets)
-            yield _csv_text(row for claim in page.items for row in _claim_rows(claim))
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
+    for claims in batches:
+        yield _csv_text(row for claim in present_claims(claims, offsets) for row in _claim_rows(claim))

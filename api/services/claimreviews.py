@@ -6,23 +6,24 @@ from api.domain.ids import encode_id
 from api.domain.errors import NotFound
 from api.models import Claim, Source
 from api.pagination import Page, paginate
-from api.services.claims import attach_details, get_claim
+from api.services.claims import ClaimDetails, claim_details, get_claim
 
 
-def _reviews(claims: list[Claim], *, base_url: str, organization: str, organization_url: str | None) -> list[dict]:
-    source_ids = {a.source_id for c in claims for a in c.appearance_list}
+def _reviews(claims: list[ClaimDetails], *, base_url: str, organization: str, organization_url: str | None) -> list[dict]:
+    source_ids = {a.source_id for c in claims for a in c.appearances}
     sources = {s.id: s for s in Source.select(Source.id, Source.url, Source.title, Source.publisher, Source.published_at)
                .where(Source.id.in_(list(source_ids)))} if source_ids else {}
     reviews = []
-    for claim in claims:
-        appearances = [sources[a.source_id] for a in claim.appearance_list]
+    for details in claims:
+        claim = details.claim
+        appearances = [sources[a.source_id] for a in details.appearances]
         claim_id = encode_id("claim", claim.id)
         reviews.append(claim_review(Review(
             url=f"{base_url}/v1/claims/{claim_id}/claimreview",
             claim_text=claim.text,
-            claimant=claim.claimant_ref.name if claim.claimant_ref else None,
-            rating=claim.latest_verdict.rating,
-            reviewed_on=claim.latest_verdict.created_at.date().isoformat(),
+            claimant=details.claimant.name if details.claimant else None,
+            rating=details.latest_verdict.rating,
+            reviewed_on=details.latest_verdict.created_at.date().isoformat(),
             organization=organization, organization_url=organization_url,
             appearances=[Appearance(s.url, s.title, s.publisher, s.published_at) for s in appearances],
         )))
@@ -30,7 +31,7 @@ def _reviews(claims: list[Claim], *, base_url: str, organization: str, organizat
 
 
 def get_claim_review(pk: int, **publisher) -> dict:
-    claim = get_claim(pk, offsets="codepoints")
+    claim = get_claim(pk)
     if claim.latest_verdict is None:
         raise NotFound(f"Claim {encode_id('claim', pk)} has no verdict yet, so there is no ClaimReview to publish.",
                        slug="not-reviewed")
@@ -40,5 +41,4 @@ def get_claim_review(pk: int, **publisher) -> dict:
 def list_claim_reviews(*, sort: str, cursor: str | None, limit: int, **publisher) -> tuple[list[dict], Page]:
     page = paginate(Claim.select().where(Claim.latest_verdict_id.is_null(False)), sort=sort,
                     cursor=cursor, limit=limit)
-    attach_details(page.items, offsets="codepoints")
-    return _reviews(page.items, **publisher), page
+    return _reviews(claim_details(page.items), **publisher), page

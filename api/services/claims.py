@@ -1,17 +1,37 @@
 """Claims: checkable statements, anchored to one or more source spans."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
 from api.db import database
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
-    check_etag, full_text_match, get_locked_or_404, get_or_404, group_by, require_existing, save_changes,
-    time_filters,
+    check_etag, full_text_match, get_locked_or_404, get_or_404, group_by, read_snapshot, require_existing,
+    save_changes, time_filters,
 )
-from api.services.spans import present_spans, resolve_spans
+from api.services.spans import resolve_spans, utf16_offsets
 from api.services.verdicts import latest_verdicts
+
+
+@dataclass(frozen=True)
+class ClaimDetails:
+    """A claim and everything its representation shows; spans in code points.
+
+    `utf16` (from a write) holds the UTF-16 converters of its astral sources, loaded in the
+    write's transaction so that presenting it needs no further read."""
+
+    claim: Claim
+    claimant: Person | None
+    appearances: list[Appearance]
+    events: list[Event]
+    tags: list[str]
+    latest_verdict: object | None  # a Verdict (without evidence)
+    utf16: dict | None = field(default=None, compare=False)
+
 
 def _normalize_tags(tags: list[str]) -> list[str]:
     return list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
@@ -32,9 +52,9 @@ def _set_links(claim_id: int, *, tags=None, events=None, appearances=None) -> No
         Appearance.insert_many([{**span, "claim": claim_id} for span in appearances]).execute()
 
 
-def create_claim(data: dict, *, actor: audit.Actor, offsets: str, origin: str = "manual") -> Claim:
+def create_claim(data: dict, *, actor: audit.Actor, origin: str = "manual") -> ClaimDetails:
     with database.atomic():
-        appearances = resolve_spans(data["appearances"], offsets=offsets, path="appearances")
+        appearances = resolve_spans(data["appearances"], path="appearances")
         if data.get("claimant") is not None:
             require_existing(Person, [data["claimant"]], "claimant")
         claim = Claim.create(
@@ -44,7 +64,7 @@ def create_claim(data: dict, *, actor: audit.Actor, offsets: str, origin: str = 
         _set_links(claim.id, tags=data.get("tags", []), events=data.get("events", []), appearances=appearances)
         audit.record(actor, "create", "claim", claim.id, origin=origin)
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_claim(claim.id, offsets=offsets)
+        return _written(claim.id)
 
 
 # The details of a page of claims, each query prepared once (see api.models.prepared).
@@ -56,32 +76,43 @@ _events = PreparedQuery(lambda ids: ClaimEvent.select(ClaimEvent, Event.id, Even
 _tags = PreparedQuery(lambda ids: ClaimTag.select().where(ClaimTag.claim.in_(ids)).order_by(ClaimTag.id))
 
 
-def attach_details(claims: list[Claim], *, offsets: str) -> None:
+def claim_details(claims: list[Claim]) -> list[ClaimDetails]:
     """Claimant, appearances, events, tags, latest verdict for a page of claims: five queries at most."""
     ids = [c.id for c in claims]
     if not ids:
-        return
+        return []
     claimant_ids = sorted({c.claimant_id for c in claims if c.claimant_id is not None})
     people = {p.id: p for p in _claimants(claimant_ids)} if claimant_ids else {}
     appearances = _appearances(ids)
-    present_spans(appearances, offsets)
     events = _events(ids)
     tags = _tags(ids)
     verdicts = latest_verdicts(claims)
     by_claim = {name: group_by(rows, "claim_id") for name, rows in
                 (("appearances", appearances), ("events", events), ("tags", tags))}
-    for claim in claims:
-        claim.claimant_ref = people.get(claim.claimant_id)
-        claim.appearance_list = by_claim["appearances"].get(claim.id, [])
-        claim.event_list = [link.event for link in by_claim["events"].get(claim.id, [])]
-        claim.tag_list = [link.tag for link in by_claim["tags"].get(claim.id, [])]
-        claim.latest_verdict = verdicts.get(claim.latest_verdict_id)
+    return [ClaimDetails(
+        claim=claim, claimant=people.get(claim.claimant_id),
+        appearances=by_claim["appearances"].get(claim.id, []),
+        events=[link.event for link in by_claim["events"].get(claim.id, [])],
+        tags=[link.tag for link in by_claim["tags"].get(claim.id, [])],
+        latest_verdict=verdicts.get(claim.latest_verdict_id),
+    ) for claim in claims]
 
 
-def get_claim(pk: int, *, offsets: str) -> Claim:
-    claim = get_or_404(Claim, pk)
-    attach_details([claim], offsets=offsets)
-    return claim
+def get_claim(pk: int) -> ClaimDetails:
+    """The claim with this key and its details; NotFound if there is none."""
+    return claim_details([get_or_404(Claim, pk)])[0]
+
+
+def written_claims(claims: list[Claim]) -> list[ClaimDetails]:
+    """Details of claims just written, with the UTF-16 converters of their sources: call inside
+    the writing transaction."""
+    details = claim_details(claims)
+    utf16 = utf16_offsets({a.source_id for d in details for a in d.appearances})
+    return [replace(d, utf16=utf16) for d in details]
+
+
+def _written(pk: int) -> ClaimDetails:
+    return written_claims([get_or_404(Claim, pk)])[0]
 
 
 def claims_query(filters: dict):
@@ -102,18 +133,36 @@ def claims_query(filters: dict):
     return time_filters(query, Claim, filters)
 
 
-def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int, offsets: str) -> Page:
+BATCH = 1000  # claims per query when walking all of them
+
+
+def all_claims(filters: dict, *, sort: str) -> Iterator[list[ClaimDetails]]:
+    """Every claim matching the filters, in `sort` order, in batches of ClaimDetails, from one
+    consistent snapshot. No paging: a spreadsheet wants them all. Needs an open connection
+    for as long as it is iterated."""
+    with read_snapshot():
+        cursor = None
+        while True:
+            page = paginate(claims_query(filters), sort=sort, cursor=cursor, limit=BATCH)
+            yield claim_details(page.items)
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+
+def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:
+    """A page of ClaimDetails matching the filters (see ClaimQuerySchema), in `sort` order."""
     page = paginate(claims_query(filters), sort=sort, cursor=cursor, limit=limit)
-    attach_details(page.items, offsets=offsets)
-    return page
+    return Page(claim_details(page.items), page.next_cursor)
 
 
-def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None, offsets: str) -> Claim:
+def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> ClaimDetails:
+    """Edit a claim; lists given replace the stored ones. PreconditionFailed on a stale If-Match."""
     with database.atomic():
         claim = get_locked_or_404(Claim, pk)
         links = {name: changes.pop(name, None) for name in ("tags", "events", "appearances")}
         if links["appearances"] is not None:
-            links["appearances"] = resolve_spans(links["appearances"], offsets=offsets, path="appearances")
+            links["appearances"] = resolve_spans(links["appearances"], path="appearances")
         if changes.get("claimant") is not None:
             require_existing(Person, [changes["claimant"]], "claimant")
         if "text" in changes:
@@ -122,7 +171,7 @@ def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | 
         _set_links(pk, **links)
         audit.record(actor, "update", "claim", pk, fields=sorted(changes) + [n for n, v in links.items() if v is not None])
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_claim(pk, offsets=offsets)
+        return _written(pk)
 
 
 def delete_claim(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 import peewee
 
 from api.conditional import check_if_match, etag_of
-from api.db import is_postgres
+from api.db import database, is_postgres
 from api.domain.ids import encode_id
 from api.domain.errors import Invalid, NotFound, PreconditionFailed
 from api.models import Claim, Event, utcnow
@@ -39,19 +39,19 @@ def get_locked_or_404(model, pk: int, fields=()):
     return _found_or_404((query.for_update() if is_postgres() else query).first(), model, pk)
 
 
-def etag_for(row) -> str:
+def etag_for(row, counts: dict[str, int] | None = None) -> str:
     """Changes whenever the representation does: the version, and a source's counts (which
     other resources change). Verdicts never change: they have no version."""
-    counts = "".join(f".{name[0]}{count}" for name, count in sorted(getattr(row, "counts", {}).items()))
-    return etag_of(encode_id(kind_of(type(row)), row.id), getattr(row, "version", 1), counts)
+    suffix = "".join(f".{name[0]}{count}" for name, count in sorted((counts or {}).items()))
+    return etag_of(encode_id(kind_of(type(row)), row.id), getattr(row, "version", 1), suffix)
 
 
-def check_etag(row, if_match: str | None) -> None:
+def check_etag(row, if_match: str | None, counts: dict[str, int] | None = None) -> None:
     """PreconditionFailed if `if_match` (the raw If-Match header) names another version of this row."""
-    check_if_match(etag_for(row), if_match)
+    check_if_match(etag_for(row, counts), if_match)
 
 
-def save_changes(row, changes: dict, *, if_match: str | None = None) -> None:
+def save_changes(row, changes: dict, *, if_match: str | None = None, counts: dict[str, int] | None = None) -> None:
     """Apply an edit: check If-Match against the copy read, then advance the version.
 
     Callers read `row` with get_locked_or_404, so concurrent editors take turns: without
@@ -60,7 +60,7 @@ def save_changes(row, changes: dict, *, if_match: str | None = None) -> None:
     read, a guard should a caller forget the lock.
     """
     model = type(row)
-    check_etag(row, if_match)
+    check_etag(row, if_match, counts)
     now = utcnow()
     values = {**changes, "updated_at": now, "version": row.version + 1}
     updated = model.update(values).where((model.id == row.id) & (model.version == row.version)).execute()
@@ -114,6 +114,15 @@ def full_text_match(model, q: str) -> peewee.Expression:
         match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         subquery = peewee.SQL(f"(SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [match])
     return model.id.in_(subquery)
+
+
+def read_snapshot():
+    """One consistent view for a multi-query read: rows written meanwhile are not half in it.
+
+    SQLite: a deferred transaction reads one WAL snapshot without taking the write lock that
+    this app's default BEGIN IMMEDIATE would (writers carry on). PostgreSQL: repeatable read.
+    """
+    return database.atomic("REPEATABLE READ") if is_postgres() else database.atomic("DEFERRED")
 
 
 def group_by(rows, key) -> dict:

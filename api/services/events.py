@@ -1,14 +1,17 @@
 """Events: what happened, when, where, who took part, and where sources mention it."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from api.db import database
-from api.models import Claim, ClaimEvent, Event, EventParticipant, Person
+from api.models import Claim, ClaimEvent, Event, EventParticipant, Mention, Person
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
     check_etag, get_locked_or_404, get_or_404, group_by, require_existing, save_changes, time_filters, touch_claims,
 )
-from api.services.mentions import attach_mentions, replace_mentions
+from api.services.mentions import mentions_of, replace_mentions
+from api.services.spans import utf16_offsets
 
 EVENT_FIELDS = ("name", "kind", "description", "starts_at", "ends_at", "location")
 
@@ -21,37 +24,50 @@ def _set_participants(event_id: int, person_ids: list[int]) -> None:
         EventParticipant.insert_many([{"event": event_id, "person": p} for p in unique]).execute()
 
 
-def attach_participants(events: list[Event]) -> None:
+@dataclass(frozen=True)
+class EventDetails:
+    """An event, its participants (id and name) and mentions (code points); `utf16` as in ClaimDetails."""
+
+    event: Event
+    participants: list[Person]
+    mentions: list[Mention]
+    utf16: dict | None = field(default=None, compare=False)
+
+
+def _details(events: list[Event]) -> list[EventDetails]:
     ids = [e.id for e in events]
     links = list(EventParticipant.select(EventParticipant, Person.id, Person.name).join(Person)
                  .where(EventParticipant.event.in_(ids)).order_by(EventParticipant.id)) if ids else []
-    grouped = group_by(links, "event_id")
-    for event in events:
-        event.participant_list = [link.person for link in grouped.get(event.id, [])]
+    participants = group_by(links, "event_id")
+    mentions = mentions_of("event", ids)
+    return [EventDetails(e, [link.person for link in participants.get(e.id, [])], mentions.get(e.id, []))
+            for e in events]
 
 
-def _details(events: list[Event], offsets: str) -> None:
-    attach_participants(events)
-    attach_mentions("event", events, offsets=offsets)
+def _written(pk: int) -> EventDetails:
+    """An event just written, with what presenting it needs: call inside the transaction."""
+    details = _details([get_or_404(Event, pk)])[0]
+    return EventDetails(details.event, details.participants, details.mentions,
+                        utf16_offsets({m.source_id for m in details.mentions}))
 
 
-def create_event(data: dict, *, actor: audit.Actor, offsets: str, origin: str = "manual") -> Event:
+def create_event(data: dict, *, actor: audit.Actor, origin: str = "manual") -> EventDetails:
     with database.atomic():
         event = Event.create(**{k: data.get(k) for k in EVENT_FIELDS}, origin=origin)
         _set_participants(event.id, data.get("participants", []))
-        replace_mentions("event", event.id, data.get("mentions", []), offsets=offsets, origin=origin)
+        replace_mentions("event", event.id, data.get("mentions", []), origin=origin)
         audit.record(actor, "create", "event", event.id, origin=origin)
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_event(event.id, offsets=offsets)
+        return _written(event.id)
 
 
-def get_event(pk: int, *, offsets: str) -> Event:
-    event = get_or_404(Event, pk)
-    _details([event], offsets)
-    return event
+def get_event(pk: int) -> EventDetails:
+    """The event with this key and its details; NotFound if there is none."""
+    return _details([get_or_404(Event, pk)])[0]
 
 
-def list_events(filters: dict, *, sort: str, cursor: str | None, limit: int, offsets: str) -> Page:
+def list_events(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:
+    """A page of EventDetails matching the filters (see EventQuerySchema)."""
     query = Event.select()
     if filters.get("kind"):
         query = query.where(Event.kind == filters["kind"])
@@ -64,11 +80,10 @@ def list_events(filters: dict, *, sort: str, cursor: str | None, limit: int, off
         query = query.where(Event.starts_at < filters["starts_before"])
     query = time_filters(query, Event, filters)
     page = paginate(query, sort=sort, cursor=cursor, limit=limit)
-    _details(page.items, offsets)
-    return page
+    return Page(_details(page.items), page.next_cursor)
 
 
-def update_event(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None, offsets: str) -> Event:
+def update_event(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> EventDetails:
     with database.atomic():
         event = get_locked_or_404(Event, pk)
         participants = changes.pop("participants", None)
@@ -79,10 +94,10 @@ def update_event(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | 
         if participants is not None:
             _set_participants(pk, participants)
         if mentions is not None:
-            replace_mentions("event", pk, mentions, offsets=offsets)
+            replace_mentions("event", pk, mentions)
         audit.record(actor, "update", "event", pk, fields=sorted(changes) + [n for n, v in (("participants", participants), ("mentions", mentions)) if v is not None])
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_event(pk, offsets=offsets)
+        return _written(pk)
 
 
 def delete_event(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:

@@ -23,6 +23,7 @@ from api.domain.text import UnstorableText, normalize_source_text, text_sha256, 
 from api.models import (
     Appearance, Claim, ClaimEvent, ClaimTag, Event, EventParticipant, Evidence, Mention, Person, Source, Verdict,
 )
+from api.services.common import read_snapshot
 from api.services.people import index_names
 from schemas.common import Timestamp, parse_timestamp
 
@@ -134,15 +135,6 @@ def _batches(model, size: int) -> Iterator[list[dict]]:
         last_id = rows[-1]["id"]
 
 
-def _read_snapshot():
-    """One consistent view for a multi-query read: rows written meanwhile are not half in it.
-
-    SQLite: a deferred transaction reads one WAL snapshot without taking the write lock that
-    this app's default BEGIN IMMEDIATE would (writers carry on). PostgreSQL: repeatable read.
-    """
-    return database.atomic("REPEATABLE READ") if is_postgres() else database.atomic("DEFERRED")
-
-
 def export_counts() -> dict[str, int]:
     """How many lines an export will have, per type (for a progress bar)."""
     return {model.__name__.lower(): model.select().count() for model, _ in EXPORTED}
@@ -153,7 +145,7 @@ def export_lines() -> Iterator[str]:
 
     Needs an open connection for as long as it is iterated.
     """
-    with _read_snapshot():
+    with read_snapshot():
         for model, to_lines in EXPORTED:
             for rows in _batches(model, SOURCE_BATCH if model is Source else BATCH):
                 for line in to_lines(rows):

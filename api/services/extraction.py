@@ -15,6 +15,7 @@ from api.domain.errors import Invalid, TooLarge
 from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
 from api.models import Appearance, Claim, Event, EventParticipant, Mention, Person, PersonNameToken, Source
 from api.services import audit
+from api.services.claims import ClaimDetails, written_claims
 from api.services.common import get_locked_or_404, get_or_404
 from api.services.people import aliases_text, index_names
 
@@ -23,11 +24,21 @@ ORIGIN = "extracted"
 
 @dataclass
 class ExtractionSummary:
-    people: list = field(default_factory=list)   # Person rows created
-    matched_people: list = field(default_factory=list)  # stored Person rows the text mentions
-    events: list = field(default_factory=list)
-    claims: list = field(default_factory=list)
-    mentions: int = 0
+    """What one run stored."""
+
+    people: list[Person] = field(default_factory=list)   # created
+    matched_people: list[Person] = field(default_factory=list)  # stored people the text mentions
+    events: list[Event] = field(default_factory=list)  # created
+    claims: list[ClaimDetails] = field(default_factory=list)  # candidate claims created
+    mentions: int = 0  # person and event mentions added
+
+
+@dataclass(frozen=True)
+class Proposals:
+    """What the pipeline proposes for a text, and the stored people it was resolved against."""
+
+    known: dict[str, Person]
+    result: ExtractionResult
 
 
 def _known_people(text: str) -> dict[str, Person]:
@@ -89,6 +100,7 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
 
     anchored = [(a.start, a.end) for a in Appearance.select(Appearance.start, Appearance.end)
                 .where(Appearance.source == source.id)]
+    claims = []
     for claim in result.claims:
         if any(claim.start < end and start < claim.end for start, end in anchored):
             continue  # already claimed here, by a human or an earlier run
@@ -97,7 +109,8 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
         Appearance.create(claim=stored.id, source=source.id, **_span(text, claim.start, claim.end))
         audit.record(actor, "create", "claim", stored.id, origin=ORIGIN)
         anchored.append((claim.start, claim.end))
-        summary.claims.append(stored)
+        claims.append(stored)
+    summary.claims = written_claims(claims)
     return summary
 
 
@@ -111,20 +124,32 @@ def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
         raise Invalid(None, str(error), slug="cannot-extract") from None
 
 
-def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:
-    source = get_or_404(Source, pk)
-    # Outside the transaction: the model's work needs no lock on the database.
-    known = _known_people(source.text)
-    result = _extract(source.text, known)
-    with database.atomic():
-        # Concurrent runs on one source take turns; the later one sees what the first stored.
-        source = get_locked_or_404(Source, pk)
-        stored_now = _known_people(source.text)
-        if stored_now.keys() != known.keys():
-            # People were added, merged or deleted meanwhile (by a concurrent run, say):
-            # resolve against what is stored now rather than create anyone twice.
-            known, result = stored_now, _extract(source.text, stored_now)
-        summary = _store(source, result, known, actor)
-        audit.record(actor, "extract", "source", source.id, people=len(summary.people), events=len(summary.events),
-                     claims=len(summary.claims), mentions=summary.mentions)
+def propose(text: str) -> Proposals:
+    """Run the pipeline on a text, resolving people against those stored. Call outside any
+    write transaction: the model's work needs no lock on the database.
+
+    Raises TooLarge (text over the pipeline's limit) or Invalid (text it cannot process)."""
+    known = _known_people(text)
+    return Proposals(known, _extract(text, known))
+
+
+def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor) -> ExtractionSummary:
+    """Keep what `propose` found in `source`. Call inside the transaction, with the source
+    locked (concurrent runs on one source take turns; the later one sees what the first stored)."""
+    known, result = proposals.known, proposals.result
+    stored_now = _known_people(source.text)
+    if stored_now.keys() != known.keys():
+        # People were added, merged or deleted meanwhile (by a concurrent run, say):
+        # resolve against what is stored now rather than create anyone twice.
+        known, result = stored_now, _extract(source.text, stored_now)
+    summary = _store(source, result, known, actor)
+    audit.record(actor, "extract", "source", source.id, people=len(summary.people), events=len(summary.events),
+                 claims=len(summary.claims), mentions=summary.mentions)
     return summary
+
+
+def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:
+    """Extract from a stored source and keep the proposals (nothing twice); NotFound, TooLarge, Invalid."""
+    proposals = propose(get_or_404(Source, pk).text)
+    with database.atomic():
+        return store_proposals(get_locked_or_404(Source, pk), proposals, actor=actor)

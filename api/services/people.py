@@ -1,6 +1,8 @@
 """People: names, aliases, mentions; lookup by any alias ignoring case and accents."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from api.db import database
 from api.domain.text import name_tokens
 from api.domain.errors import Invalid
@@ -10,7 +12,28 @@ from api.services import audit
 from api.services.common import (
     check_etag, full_text_match, get_locked_or_404, get_or_404, require_existing, save_changes, time_filters, touch_claims, touch_events,
 )
-from api.services.mentions import attach_mentions, replace_mentions
+from api.services.mentions import mentions_of, replace_mentions
+from api.services.spans import utf16_offsets
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """A person and their mentions (code points); `utf16` as in ClaimDetails."""
+
+    person: Person
+    mentions: list[Mention]
+    utf16: dict | None = field(default=None, compare=False)
+
+
+def _details(people: list[Person]) -> list[PersonDetails]:
+    mentions = mentions_of("person", [p.id for p in people])
+    return [PersonDetails(p, mentions.get(p.id, [])) for p in people]
+
+
+def _written(pk: int) -> PersonDetails:
+    """A person just written, with what presenting it needs: call inside the transaction."""
+    details = _details([get_or_404(Person, pk)])[0]
+    return PersonDetails(details.person, details.mentions, utf16_offsets({m.source_id for m in details.mentions}))
 
 
 def aliases_text(name: str, aliases: list[str]) -> str:
@@ -40,23 +63,22 @@ def _unique_aliases(name: str, aliases: list[str]) -> list[str]:
     return kept
 
 
-def create_person(data: dict, *, actor: audit.Actor, offsets: str, origin: str = "manual") -> Person:
+def create_person(data: dict, *, actor: audit.Actor, origin: str = "manual") -> PersonDetails:
     with database.atomic():
         person = Person.create(
             name=data["name"].strip(), aliases=aliases_text(data["name"].strip(), data.get("aliases", [])),
             description=data.get("description"), wikidata_id=data.get("wikidata_id"), origin=origin,
         )
         index_names(person)
-        replace_mentions("person", person.id, data.get("mentions", []), offsets=offsets, origin=origin)
+        replace_mentions("person", person.id, data.get("mentions", []), origin=origin)
         audit.record(actor, "create", "person", person.id, origin=origin)
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_person(person.id, offsets=offsets)
+        return _written(person.id)
 
 
-def get_person(pk: int, *, offsets: str) -> Person:
-    person = get_or_404(Person, pk)
-    attach_mentions("person", [person], offsets=offsets)
-    return person
+def get_person(pk: int) -> PersonDetails:
+    """The person with this key and their mentions; NotFound if there is none."""
+    return _details([get_or_404(Person, pk)])[0]
 
 
 def name_match(name: str):
@@ -74,7 +96,8 @@ def name_match(name: str):
     return condition
 
 
-def list_people(filters: dict, *, sort: str, cursor: str | None, limit: int, offsets: str) -> Page:
+def list_people(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:
+    """A page of PersonDetails matching the filters (see PersonQuerySchema)."""
     query = Person.select()
     if filters.get("name"):
         query = query.where(name_match(filters["name"]))
@@ -84,12 +107,10 @@ def list_people(filters: dict, *, sort: str, cursor: str | None, limit: int, off
         query = query.where(Person.wikidata_id == filters["wikidata_id"])
     query = time_filters(query, Person, filters)
     page = paginate(query, sort=sort, cursor=cursor, limit=limit)
-    attach_mentions("person", page.items, offsets=offsets)
-    return page
+    return Page(_details(page.items), page.next_cursor)
 
 
-def update_person(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None,
-                  offsets: str) -> Person:
+def update_person(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> PersonDetails:
     with database.atomic():
         person = get_locked_or_404(Person, pk)
         mentions = changes.pop("mentions", None)
@@ -105,10 +126,10 @@ def update_person(pk: int, changes: dict, *, actor: audit.Actor, if_match: str |
             touch_claims(Claim.claimant == pk)
             touch_events(Event.id.in_(_events_of(pk)))
         if mentions is not None:
-            replace_mentions("person", person.id, mentions, offsets=offsets)
+            replace_mentions("person", person.id, mentions)
         audit.record(actor, "update", "person", pk, fields=sorted(changes) + (["mentions"] if mentions is not None else []))
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_person(pk, offsets=offsets)
+        return _written(pk)
 
 
 def delete_person(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
@@ -121,8 +142,7 @@ def delete_person(pk: int, *, actor: audit.Actor, if_match: str | None = None) -
         audit.record(actor, "delete", "person", pk)
 
 
-def merge_people(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: str | None = None,
-                 offsets: str) -> Person:
+def merge_people(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: str | None = None) -> PersonDetails:
     """Fold a duplicate into this person: its names, mentions, claims and events move here."""
     with database.atomic():
         person = get_locked_or_404(Person, pk)
@@ -149,4 +169,4 @@ def merge_people(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: st
         Person.delete().where(Person.id == duplicate_pk).execute()
         audit.record(actor, "merge", "person", pk, duplicate=duplicate_pk)
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_person(pk, offsets=offsets)
+        return _written(pk)

@@ -1,20 +1,32 @@
 """Sources: stored documents whose text never changes."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import peewee
 
 from api.db import database
 from api.domain.ids import encode_id
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
-from api.domain.errors import Conflict, Invalid
+from api.domain.errors import Conflict, Invalid, NotFound
 from api.models import Appearance, Mention, Source
 from api.pagination import Page, paginate
-from api.services import audit
+from api.services import audit, extraction
 from api.services.common import (
     check_etag, full_text_match, get_locked_or_404, get_or_404, save_changes, time_filters,
 )
 
 LIST_FIELDS = [f for f in Source._meta.sorted_fields if f.name != "text"]
+
+
+@dataclass(frozen=True)
+class SourceDetails:
+    """A source (its text loaded only where the representation shows it), its counts of
+    claims and mentions (part of its ETag), and what extraction stored when asked at creation."""
+
+    source: Source
+    counts: dict[str, int]
+    extraction: extraction.ExtractionSummary | None = None
 
 
 def _duplicate(existing_id: int) -> Conflict:
@@ -23,49 +35,71 @@ def _duplicate(existing_id: int) -> Conflict:
                     existing=public_id)
 
 
-def create_source(data: dict, *, actor: audit.Actor) -> Source:
+def create_source(data: dict, *, actor: audit.Actor, extract: bool = False) -> SourceDetails:
+    """Store a source, and with `extract` run the pipeline on it: one use case, one transaction,
+    so a text the pipeline refuses (TooLarge over its limit, Invalid) stores nothing.
+
+    Raises Invalid (text that cannot be stored), Conflict (the same text is stored: `existing`)."""
     try:
         text = normalize_source_text(data["text"])
     except UnstorableText as error:
         raise Invalid("text", str(error)) from None
     digest = text_sha256(text)
+    _refuse_duplicate(digest)  # before the pipeline's work, which a duplicate would waste
+    # Outside the transaction: the model's work needs no lock on the database.
+    proposals = extraction.propose(text) if extract else None
     with database.atomic():
-        existing = Source.select(Source.id).where(Source.text_sha256 == digest).first()
-        if existing is not None:
-            raise _duplicate(existing.id)
+        _refuse_duplicate(digest)
         fields = {k: v for k, v in data.items() if k not in ("text", "extract")}
         try:
             with database.atomic():
                 source = Source.create(**fields, text=text, text_sha256=digest, length=len(text),
                                        length_utf16=utf16_length(text))
-            audit.record(actor, "create", "source", source.id)
-            return source
         except peewee.IntegrityError:
             # Another writer stored the same text between our check and insert.
             existing = Source.select(Source.id).where(Source.text_sha256 == digest).first()
             raise _duplicate(existing.id) from None
+        audit.record(actor, "create", "source", source.id)
+        if proposals is None:
+            return SourceDetails(source, {"claims": 0, "mentions": 0})
+        summary = extraction.store_proposals(source, proposals, actor=actor)
+        return SourceDetails(source, source_counts([source.id])[source.id], summary)
 
 
-def get_source(pk: int, *, with_text: bool = True) -> Source:
-    if not with_text:
-        row = Source.select(*LIST_FIELDS).where(Source.id == pk).first()
-        if row is not None:
-            return row
+def _refuse_duplicate(digest: str) -> None:
+    existing = Source.select(Source.id).where(Source.text_sha256 == digest).first()
+    if existing is not None:
+        raise _duplicate(existing.id)
+
+
+def get_source(pk: int) -> SourceDetails:
+    """The source with this key, its text and counts; NotFound if there is none."""
+    source = get_or_404(Source, pk)
+    return SourceDetails(source, source_counts([pk])[pk])
+
+
+def get_source_text(pk: int) -> Source:
+    """The source row with its text (for the text/plain representation); NotFound."""
     return get_or_404(Source, pk)
 
 
-def attach_counts(sources: list[Source]) -> None:
+def require_source(pk: int) -> None:
+    """NotFound unless a source has this key (its text is not loaded)."""
+    if not Source.select(Source.id).where(Source.id == pk).exists():
+        raise NotFound.of("source", encode_id("source", pk))
+
+
+def source_counts(ids: list[int]) -> dict[int, dict[str, int]]:
     """claims and mentions per source, for a whole page in two grouped queries."""
-    ids = [s.id for s in sources]
     claims = dict(Appearance.select(Appearance.source, peewee.fn.COUNT(Appearance.claim.distinct()))
                   .where(Appearance.source.in_(ids)).group_by(Appearance.source).tuples()) if ids else {}
     mentions = dict(Mention.select(Mention.source, peewee.fn.COUNT(Mention.id))
                     .where(Mention.source.in_(ids)).group_by(Mention.source).tuples()) if ids else {}
-    for source in sources:
-        source.counts = {"claims": claims.get(source.id, 0), "mentions": mentions.get(source.id, 0)}
+    return {pk: {"claims": claims.get(pk, 0), "mentions": mentions.get(pk, 0)} for pk in ids}
 
 
 def list_sources(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:
+    """A page of SourceDetails (without text) matching the filters (see SourceQuerySchema)."""
     query = Source.select(*LIST_FIELDS)
     if filters.get("kind"):
         query = query.where(Source.kind == filters["kind"])
@@ -75,24 +109,25 @@ def list_sources(filters: dict, *, sort: str, cursor: str | None, limit: int) ->
         query = query.where(full_text_match(Source, filters["q"]))
     query = time_filters(query, Source, filters)
     page = paginate(query, sort=sort, cursor=cursor, limit=limit)
-    attach_counts(page.items)
-    return page
+    counts = source_counts([s.id for s in page.items])
+    return Page([SourceDetails(s, counts[s.id]) for s in page.items], page.next_cursor)
 
 
-def update_source(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> Source:
+def update_source(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> SourceDetails:
+    """Edit a source's metadata (its text never changes); PreconditionFailed on a stale If-Match."""
     with database.atomic():
         source = get_locked_or_404(Source, pk, LIST_FIELDS)
-        attach_counts([source])  # part of the ETag that If-Match is checked against
-        save_changes(source, changes, if_match=if_match)
+        counts = source_counts([pk])[pk]  # part of the ETag that If-Match is checked against
+        save_changes(source, changes, if_match=if_match, counts=counts)
         audit.record(actor, "update", "source", pk, fields=sorted(changes))
-    return source
+    return SourceDetails(source, counts)
 
 
 def delete_source(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
+    """Delete a source nothing points into: Conflict while claims or mentions do."""
     with database.atomic():
         source = get_locked_or_404(Source, pk, LIST_FIELDS)
-        attach_counts([source])
-        check_etag(source, if_match)
+        check_etag(source, if_match, source_counts([pk])[pk])
         used = (Appearance.select().where(Appearance.source == pk).exists()
                 or Mention.select().where(Mention.source == pk).exists())
         if used:

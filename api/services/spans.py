@@ -1,8 +1,10 @@
-"""Spans in and out of the database: the one place offsets are resolved and converted.
+"""Spans in and out of the database: the one place input spans are resolved.
 
 Input spans name a source and give offsets and/or a quote; `resolve_spans` turns them into
-stored code-point spans (via the domain resolver). Output spans are converted to UTF-16
-units for `offsets=utf16` by `present_spans`, loading text only for sources that need it.
+stored code-point spans (via the domain resolver, `api.domain.spans.resolve_span`). A span
+whose offsets count UTF-16 code units says so with `"units": "utf16"` (the edge sets it for
+`?offsets=utf16`). Output spans are converted by the presenters, with the converters that
+`utf16_offsets` loads (text only for sources with non-BMP characters).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from api.domain.spans import AmbiguousQuote, SpanError, Utf16Offsets, resolve_sp
 from api.domain.errors import Conflict, DomainError, Invalid
 from api.models import Source
 
-UTF16 = "utf16"
+UTF16 = "utf16"  # the `units` of a span counted in UTF-16 code units (default: code points)
 
 
 def _load_sources(source_ids: set[int], *, with_text: bool = True) -> dict[int, Source]:
@@ -30,11 +32,13 @@ def _span_problem(error: SpanError, path: str, converter: Utf16Offsets | None) -
     return Invalid(field, error.message, slug=slug)
 
 
-def resolve_spans(spans: list[dict], *, offsets: str, path: str | list[str]) -> list[dict]:
-    """Resolve input spans to stored ones: {source_id, start, end, exact, prefix, suffix}.
+def resolve_spans(spans: list[dict], *, path: str | list[str]) -> list[dict]:
+    """Resolve input spans to stored ones: {source_id, start, end, exact, prefix, suffix},
+    offsets in code points.
 
-    422 naming the field (`appearances.0.exact`) on a bad span, 409 with candidate offsets
-    when a quote occurs more than once. `path` names the list, or each span's own path.
+    Raises Invalid naming the field (`appearances.0.exact`) on a bad span, Conflict with
+    candidate offsets (in the span's own units) when a quote occurs more than once. `path`
+    names the list, or each span's own path.
     """
     sources = _load_sources({span["source"] for span in spans})
     paths = path if isinstance(path, list) else [f"{path}.{index}" for index in range(len(spans))]
@@ -43,7 +47,7 @@ def resolve_spans(spans: list[dict], *, offsets: str, path: str | list[str]) -> 
         source = sources.get(span["source"])
         if source is None:
             raise Invalid(f"{where}.source", f"No source with id {encode_id('source', span['source'])}.")
-        converter = Utf16Offsets(source.text) if offsets == UTF16 else None
+        converter = Utf16Offsets(source.text) if span.get("units") == UTF16 else None
         start, end = span.get("start"), span.get("end")
         try:
             if converter is not None and start is not None:
@@ -58,19 +62,11 @@ def resolve_spans(spans: list[dict], *, offsets: str, path: str | list[str]) -> 
     return resolved
 
 
-def present_spans(rows, offsets: str) -> None:
-    """Convert the offsets of span rows (appearances, mentions) in place for offsets=utf16.
-
-    Only sources with non-BMP characters differ, and only their texts are loaded.
-    """
-    if offsets != UTF16 or not rows:
-        return
-    lengths = _load_sources({row.source_id for row in rows}, with_text=False)
+def utf16_offsets(source_ids) -> dict[int, Utf16Offsets]:
+    """Converters to UTF-16 units for those of these sources where the units differ from code
+    points (texts with non-BMP characters); only their texts are loaded. Two queries at most."""
+    if not source_ids:
+        return {}
+    lengths = _load_sources(set(source_ids), with_text=False)
     astral = {sid for sid, s in lengths.items() if s.length != s.length_utf16}
-    if not astral:
-        return
-    converters = {sid: Utf16Offsets(s.text) for sid, s in _load_sources(astral).items()}
-    for row in rows:
-        converter = converters.get(row.source_id)
-        if converter is not None:
-            row.start, row.end = converter.to_utf16(row.start), converter.to_utf16(row.end)
+    return {sid: Utf16Offsets(s.text) for sid, s in _load_sources(astral).items()} if astral else {}

@@ -1,6 +1,8 @@
 """Verdicts: append-only ratings of a claim, with evidence; the claim's status follows."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from api.db import database
 from api.domain.ids import encode_id
 from api.domain.verdicts import EvidenceSpan, evidence_errors, overlapping_appearance, status_after
@@ -10,14 +12,21 @@ from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import check_etag, get_locked_or_404, get_or_404, group_by
-from api.services.spans import present_spans, resolve_spans
-
-SPAN_FIELDS = ("source_id", "start", "end", "exact", "prefix", "suffix")
+from api.services.spans import resolve_spans, utf16_offsets
 
 
-def _resolve_evidence(claim: Claim, evidence: list[dict], offsets: str) -> list[dict]:
+@dataclass(frozen=True)
+class VerdictDetails:
+    """A verdict and its evidence (spans in code points); `utf16` as in ClaimDetails."""
+
+    verdict: Verdict
+    evidence: list[Evidence]
+    utf16: dict | None = field(default=None, compare=False)
+
+
+def _resolve_evidence(claim: Claim, evidence: list[dict]) -> list[dict]:
     with_span = [(i, item) for i, item in enumerate(evidence) if "span" in item]
-    spans = resolve_spans([item["span"] for _, item in with_span], offsets=offsets,
+    spans = resolve_spans([item["span"] for _, item in with_span],
                           path=[f"evidence.{i}.span" for i, _ in with_span])
     appearances = [EvidenceSpan(a.source_id, a.start, a.end)
                    for a in Appearance.select().where(Appearance.claim == claim.id)]
@@ -32,8 +41,7 @@ def _resolve_evidence(claim: Claim, evidence: list[dict], offsets: str) -> list[
     return rows
 
 
-def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match: str | None = None,
-                   offsets: str) -> Verdict:
+def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match: str | None = None) -> VerdictDetails:
     """Append a verdict by `reviewer`; the claim's status and latest verdict change in the same
     transaction. If-Match (raw header value) is checked against the claim."""
     problems = evidence_errors(data["rating"], [item["stance"] for item in data["evidence"]])
@@ -42,7 +50,7 @@ def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match
         check_etag(claim, if_match)
         if problems:
             raise Invalid("evidence", problems[0], slug="insufficient-evidence", errors={"evidence": problems})
-        evidence = _resolve_evidence(claim, data["evidence"], offsets)
+        evidence = _resolve_evidence(claim, data["evidence"])
         verdict = Verdict.create(claim=claim.id, rating=data["rating"], rationale=data["rationale"],
                                  reviewer=reviewer.key_id, reviewer_name=reviewer.name, created_at=utcnow())
         if evidence:
@@ -51,31 +59,28 @@ def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match
                      version=Claim.version + 1, updated_at=verdict.created_at).where(Claim.id == claim.id).execute()
         audit.record(reviewer, "verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id), rating=verdict.rating)
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        return get_verdict(verdict.id, offsets=offsets)
+        details = _details([verdict])[0]
+        return VerdictDetails(verdict, details.evidence,
+                              utf16_offsets({e.source_id for e in details.evidence if e.source_id is not None}))
 
 
-def attach_evidence(verdicts: list[Verdict], *, offsets: str) -> None:
+def _details(verdicts: list[Verdict]) -> list[VerdictDetails]:
     ids = [v.id for v in verdicts]
     evidence = list(Evidence.select().where(Evidence.verdict.in_(ids)).order_by(Evidence.id)) if ids else []
-    present_spans([e for e in evidence if e.source_id is not None], offsets)
     grouped = group_by(evidence, "verdict_id")
-    for verdict in verdicts:
-        verdict.evidence_list = grouped.get(verdict.id, [])
+    return [VerdictDetails(v, grouped.get(v.id, [])) for v in verdicts]
 
 
-def get_verdict(pk: int, *, offsets: str) -> Verdict:
-    verdict = get_or_404(Verdict, pk)
-    attach_evidence([verdict], offsets=offsets)
-    return verdict
+def get_verdict(pk: int) -> VerdictDetails:
+    """The verdict with this key and its evidence; NotFound if there is none."""
+    return _details([get_or_404(Verdict, pk)])[0]
 
 
-def list_verdicts(claim_pk: int, *, sort: str, cursor: str | None, limit: int,
-                  offsets: str) -> Page:
-    """A claim's verdict history (newest first unless asked otherwise)."""
+def list_verdicts(claim_pk: int, *, sort: str, cursor: str | None, limit: int) -> Page:
+    """A page of the claim's VerdictDetails (newest first unless asked otherwise)."""
     get_or_404(Claim, claim_pk)
     page = paginate(Verdict.select().where(Verdict.claim == claim_pk), sort=sort, cursor=cursor, limit=limit)
-    attach_evidence(page.items, offsets=offsets)
-    return page
+    return Page(_details(page.items), page.next_cursor)
 
 
 _verdicts_by_id = PreparedQuery(lambda ids: Verdict.select().where(Verdict.id.in_(ids)))

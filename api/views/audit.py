@@ -22,4 +22,5 @@ class Audit(MethodView):
             filters["resource_type"], filters["resource_id"] = filters.pop("resource")
         if "actor" in filters:
             filters["actor_key_id"] = filters.pop("actor")
-        return page_result(audit.list_entries(filters, **paging))
+        page = audit.list_entries(filters, **paging)
+        return page_result(page.items, page)

@@ -3,9 +3,13 @@ from __future__ import annotations
 from flask import Response, request
 from flask.views import MethodView
 
+from api.presenters.claims import present_claim, present_claims
 from api.presenters.csv import claims_csv
 from api.services import claims
-from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
+from api.services.common import etag_for
+from api.views.common import (
+    Blueprint, acting, created, if_match, page_result, saved, single, spans_in_units, split_query,
+)
 from api.views.exports import streamed_response
 from schemas.claims import ClaimCreateSchema, ClaimPageSchema, ClaimQuerySchema, ClaimSchema, ClaimWriteSchema
 from schemas.common import OffsetsQuerySchema
@@ -24,16 +28,19 @@ class Claims(MethodView):
         filters, paging = split_query(query)
         if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
             # A spreadsheet gets every matching claim, streamed: limit and cursor do not apply.
-            return streamed_response(claims_csv(filters, sort=paging["sort"], offsets=query["offsets"]),
-                                     "text/csv", "claims.csv")
-        return page_result(claims.list_claims(filters, **paging, offsets=query["offsets"]))
+            pages = claims.all_claims(filters, sort=paging["sort"])
+            return streamed_response(claims_csv(pages, query["offsets"]), "text/csv", "claims.csv")
+        page = claims.list_claims(filters, **paging)
+        return page_result(present_claims(page.items, query["offsets"]), page)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(ClaimCreateSchema)
     @blp.response(201, ClaimSchema)
     def post(self, query, data):
         """Create a claim anchored by quote or offsets"""
-        return created(claims.create_claim(data, actor=acting(), offsets=query["offsets"]), "claims.Claim")
+        claim = claims.create_claim(spans_in_units(data, query["offsets"]), actor=acting())
+        return created(present_claim(claim, query["offsets"]), etag_for(claim.claim), "claims.Claim",
+                       claim_id=claim.claim.id)
 
 
 @blp.route("/<claim:claim_id>")
@@ -42,15 +49,17 @@ class Claim(MethodView):
     @blp.response(200, ClaimSchema)
     def get(self, query, claim_id):
         """Get a claim with its spans"""
-        return single(claims.get_claim(claim_id, offsets=query["offsets"]))
+        claim = claims.get_claim(claim_id)
+        return single(present_claim(claim, query["offsets"]), etag_for(claim.claim))
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(ClaimWriteSchema)
     @blp.response(200, ClaimSchema)
     def patch(self, query, changes, claim_id):
         """Edit a claim; lists given replace the stored ones (If-Match honoured)"""
-        return saved(claims.update_claim(claim_id, changes, actor=acting(), if_match=if_match(),
-                                         offsets=query["offsets"]))
+        claim = claims.update_claim(claim_id, spans_in_units(changes, query["offsets"]), actor=acting(),
+                                    if_match=if_match())
+        return saved(present_claim(claim, query["offsets"]), etag_for(claim.claim))
 
     @blp.response(204)
     def delete(self, claim_id):

@@ -19,7 +19,7 @@ from api.conditional import not_modified
 from api.domain.ids import PREFIXES, decode_id, encode_id
 from api.pagination import Page
 from api.services.audit import Actor
-from api.services.common import etag_for, kind_of
+from api.services.spans import UTF16
 
 PAGING = ("sort", "cursor", "limit")
 
@@ -62,8 +62,9 @@ def link_header(page: Page) -> dict[str, str]:
     return {"Link": f'<{url}>; rel="next"'}
 
 
-def page_result(page: Page):
-    return {"data": page.items, "next_cursor": page.next_cursor}, 200, link_header(page)
+def page_result(data: list, page: Page):
+    """A list answer: the presented items, the next cursor, and the Link header."""
+    return {"data": data, "next_cursor": page.next_cursor}, 200, link_header(page)
 
 
 def if_match() -> str | None:
@@ -76,23 +77,31 @@ def acting() -> Actor:
     return Actor(key_id=g.api_key.id, name=g.api_key.name)
 
 
-def single(row):
+def spans_in_units(data: dict, offsets: str) -> dict:
+    """Mark the input spans of a parsed body (appearances, mentions, evidence spans) with the
+    units their offsets count in, for the resolver: `?offsets=utf16` applies to every one."""
+    if offsets == UTF16:
+        spans = [*(data.get("appearances") or []), *(data.get("mentions") or []),
+                 *(item["span"] for item in data.get("evidence") or [] if "span" in item)]
+        for span in spans:
+            span["units"] = UTF16
+    return data
+
+
+def single(body: dict, etag: str):
     """200 with an ETag, or an empty 304 when the client's copy is current."""
-    etag = etag_for(row)
     if not_modified(etag, request.headers.get("If-None-Match")):
         return Response(status=304, headers={"ETag": etag})
-    return row, 200, {"ETag": etag}
+    return body, 200, {"ETag": etag}
 
 
-def created(row, endpoint: str):
-    """201 with the new resource's Location (its endpoint takes `<kind>_id`) and ETag."""
-    kind = kind_of(type(row))
-    location = url_for(endpoint, **{f"{kind}_id": row.id})
-    return row, 201, {"ETag": etag_for(row), "Location": location}
+def created(body: dict, etag: str, endpoint: str, **url_values):
+    """201 with the new resource's Location (`endpoint` with `url_values`) and ETag."""
+    return body, 201, {"ETag": etag, "Location": url_for(endpoint, **url_values)}
 
 
-def saved(row):
-    return row, 200, {"ETag": etag_for(row)}
+def saved(body: dict, etag: str):
+    return body, 200, {"ETag": etag}
 
 
 class PublicIdConverter(BaseConverter):

@@ -3,8 +3,12 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from api.presenters.people import present_event, present_events
 from api.services import events
-from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
+from api.services.common import etag_for
+from api.views.common import (
+    Blueprint, acting, created, if_match, page_result, saved, single, spans_in_units, split_query,
+)
 from schemas.common import OffsetsQuerySchema
 from schemas.events import EventCreateSchema, EventPageSchema, EventQuerySchema, EventSchema, EventWriteSchema
 
@@ -19,14 +23,17 @@ class Events(MethodView):
     def get(self, query):
         """List events"""
         filters, paging = split_query(query)
-        return page_result(events.list_events(filters, **paging, offsets=query["offsets"]))
+        page = events.list_events(filters, **paging)
+        return page_result(present_events(page.items, query["offsets"]), page)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(EventCreateSchema)
     @blp.response(201, EventSchema)
     def post(self, query, data):
         """Create an event with participants and mentions"""
-        return created(events.create_event(data, actor=acting(), offsets=query["offsets"]), "events.Event")
+        event = events.create_event(spans_in_units(data, query["offsets"]), actor=acting())
+        return created(present_event(event, query["offsets"]), etag_for(event.event), "events.Event",
+                       event_id=event.event.id)
 
 
 @blp.route("/<event:event_id>")
@@ -35,15 +42,17 @@ class Event(MethodView):
     @blp.response(200, EventSchema)
     def get(self, query, event_id):
         """Get an event"""
-        return single(events.get_event(event_id, offsets=query["offsets"]))
+        event = events.get_event(event_id)
+        return single(present_event(event, query["offsets"]), etag_for(event.event))
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(EventWriteSchema)
     @blp.response(200, EventSchema)
     def patch(self, query, changes, event_id):
         """Edit an event; `participants` and `mentions`, when given, replace the lists (If-Match honoured)"""
-        return saved(events.update_event(event_id, changes, actor=acting(), if_match=if_match(),
-                                         offsets=query["offsets"]))
+        event = events.update_event(event_id, spans_in_units(changes, query["offsets"]), actor=acting(),
+                                    if_match=if_match())
+        return saved(present_event(event, query["offsets"]), etag_for(event.event))
 
     @blp.response(204)
     def delete(self, event_id):

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from api.auth import never_replay, requires_role
 from api.domain.errors import NotFound
 from api.domain.ids import encode_id
+from api.presenters.keys import present_created_key, present_key
 from api.services import keys
 from api.views.common import Blueprint, acting
 from schemas.keys import CreatedKeySchema, KeyCreateSchema, KeySchema
@@ -19,7 +20,7 @@ class Keys(MethodView):
     @blp.response(200, KeySchema(many=True))
     def get(self):
         """List keys (never their secrets)"""
-        return keys.list_keys()
+        return [present_key(key) for key in keys.list_keys()]
 
     @requires_role("admin")
     @never_replay
@@ -28,9 +29,8 @@ class Keys(MethodView):
     def post(self, data):
         """Create a key; the response is the only time its secret is shown"""
         created = keys.create_key(data["name"], data["role"], actor=acting())
-        created.key.key = created.token
-        public_id = KeySchema().dump(created.key)["id"]
-        return created.key, 201, {"Location": url_for("keys.Key", key_id=public_id), "Cache-Control": "no-store"}
+        return present_created_key(created), 201, {"Location": url_for("keys.Key", key_id=created.key.id),
+                                                   "Cache-Control": "no-store"}
 
 
 @blp.route("/<key:key_id>")

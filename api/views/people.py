@@ -4,8 +4,12 @@ from flask import Response
 from flask.views import MethodView
 
 from api.auth import requires_role
+from api.presenters.people import present_people, present_person
 from api.services import people
-from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
+from api.services.common import etag_for
+from api.views.common import (
+    Blueprint, acting, created, if_match, page_result, saved, single, spans_in_units, split_query,
+)
 from schemas.common import OffsetsQuerySchema
 from schemas.people import (
     MergeSchema, PersonCreateSchema, PersonPageSchema, PersonQuerySchema, PersonSchema, PersonWriteSchema,
@@ -22,14 +26,17 @@ class People(MethodView):
     def get(self, query):
         """List people; `name` matches any alias ignoring case and accents"""
         filters, paging = split_query(query)
-        return page_result(people.list_people(filters, **paging, offsets=query["offsets"]))
+        page = people.list_people(filters, **paging)
+        return page_result(present_people(page.items, query["offsets"]), page)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema)
     def post(self, query, data):
         """Create a person, with mentions given by offsets or quote"""
-        return created(people.create_person(data, actor=acting(), offsets=query["offsets"]), "people.Person")
+        person = people.create_person(spans_in_units(data, query["offsets"]), actor=acting())
+        return created(present_person(person, query["offsets"]), etag_for(person.person), "people.Person",
+                       person_id=person.person.id)
 
 
 @blp.route("/<person:person_id>")
@@ -38,15 +45,17 @@ class Person(MethodView):
     @blp.response(200, PersonSchema)
     def get(self, query, person_id):
         """Get a person with their mentions"""
-        return single(people.get_person(person_id, offsets=query["offsets"]))
+        person = people.get_person(person_id)
+        return single(present_person(person, query["offsets"]), etag_for(person.person))
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(PersonWriteSchema)
     @blp.response(200, PersonSchema)
     def patch(self, query, changes, person_id):
         """Edit a person; `mentions`, when given, replaces the list (If-Match honoured)"""
-        return saved(people.update_person(person_id, changes, actor=acting(), if_match=if_match(),
-                                          offsets=query["offsets"]))
+        person = people.update_person(person_id, spans_in_units(changes, query["offsets"]), actor=acting(),
+                                      if_match=if_match())
+        return saved(present_person(person, query["offsets"]), etag_for(person.person))
 
     @blp.response(204)
     def delete(self, person_id):
@@ -63,6 +72,5 @@ class PersonMerge(MethodView):
     @blp.response(200, PersonSchema)
     def post(self, query, data, person_id):
         """Fold a duplicate person into this one (admin)"""
-        merged = people.merge_people(person_id, data["duplicate"], actor=acting(), if_match=if_match(),
-                                     offsets=query["offsets"])
-        return saved(merged)
+        merged = people.merge_people(person_id, data["duplicate"], actor=acting(), if_match=if_match())
+        return saved(present_person(merged, query["offsets"]), etag_for(merged.person))

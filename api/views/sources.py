@@ -3,8 +3,11 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from api.presenters.sources import (
+    present_annotations, present_extraction, present_source, present_sources,
+)
 from api.services import annotations, extraction, sources
-from api.services.claims import attach_details
+from api.services.common import etag_for
 from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
 from schemas.annotations import AnnotationListSchema
 from schemas.common import OffsetsQuerySchema
@@ -24,19 +27,19 @@ class Sources(MethodView):
     def get(self, query):
         """List sources (without their text)"""
         filters, paging = split_query(query)
-        return page_result(sources.list_sources(filters, **paging))
+        page = sources.list_sources(filters, **paging)
+        return page_result(present_sources(page.items), page)
 
     @blp.arguments(SourceCreateSchema)
     @blp.response(201, SourceDetailSchema)
     def post(self, data):
-        """Store a source; 409 if the same text is already stored"""
-        wanted = data.pop("extract")
-        source = sources.create_source(data, actor=acting())
-        if wanted:
-            source.extraction = extraction.run_extraction(source.id, actor=acting())
-            attach_details(source.extraction.claims, offsets="codepoints")
-        sources.attach_counts([source])
-        return created(source, "sources.Source")
+        """Store a source; 409 if the same text is already stored
+
+        With `extract`, the pipeline runs in the same use case: a text it refuses (413, 422) stores nothing.
+        """
+        source = sources.create_source(data, actor=acting(), extract=data.pop("extract"))
+        return created(present_source(source), etag_for(source.source, source.counts), "sources.Source",
+                       source_id=source.source.id)
 
 
 @blp.route("/<source:source_id>")
@@ -45,14 +48,14 @@ class Source(MethodView):
     def get(self, source_id):
         """Get a source with its text"""
         source = sources.get_source(source_id)
-        sources.attach_counts([source])
-        return single(source)
+        return single(present_source(source), etag_for(source.source, source.counts))
 
     @blp.arguments(SourceUpdateSchema)
     @blp.response(200, SourceSchema)
     def patch(self, changes, source_id):
         """Edit a source's metadata (If-Match honoured)"""
-        return saved(sources.update_source(source_id, changes, actor=acting(), if_match=if_match()))
+        source = sources.update_source(source_id, changes, actor=acting(), if_match=if_match())
+        return saved(present_sources([source])[0], etag_for(source.source, source.counts))
 
     @blp.response(204)
     def delete(self, source_id):
@@ -67,9 +70,7 @@ class SourceExtraction(MethodView):
     @blp.response(200, ExtractionSchema)
     def post(self, query, source_id):
         """Run the extraction pipeline: store proposed people, events and claims (nothing twice)"""
-        summary = extraction.run_extraction(source_id, actor=acting())
-        attach_details(summary.claims, offsets=query["offsets"])
-        return summary
+        return present_extraction(extraction.run_extraction(source_id, actor=acting()), query["offsets"])
 
 
 @blp.route("/<source:source_id>/annotations")
@@ -78,7 +79,7 @@ class SourceAnnotations(MethodView):
     @blp.response(200, AnnotationListSchema)
     def get(self, query, source_id):
         """Every span in the source, by position: claims with status, mentions, evidence with stance"""
-        return {"data": annotations.source_annotations(source_id, offsets=query["offsets"])}
+        return {"data": present_annotations(annotations.source_annotations(source_id), query["offsets"])}
 
 
 @blp.route("/<source:source_id>/text")
@@ -86,7 +87,7 @@ class SourceText(MethodView):
     @blp.response(200, {"type": "string"}, content_type="text/plain")
     def get(self, source_id):
         """The source text exactly as stored, as text/plain"""
-        source = sources.get_source(source_id)
+        source = sources.get_source_text(source_id)
         response = Response(source.text, mimetype="text/plain")
         response.headers["ETag"] = f'"{source.text_sha256}"'
         return response

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from api.presenters.claims import present_verdict, present_verdicts
 from api.services import verdicts
-from api.views.common import Blueprint, acting, created, if_match, page_result, single, split_query
+from api.services.common import etag_for
+from api.views.common import Blueprint, acting, created, if_match, page_result, single, spans_in_units, split_query
 from schemas.common import OffsetsQuerySchema, list_query_schema
 from schemas.verdicts import VerdictCreateSchema, VerdictPageSchema, VerdictSchema
 
@@ -20,16 +22,18 @@ class ClaimVerdicts(MethodView):
     def get(self, query, claim_id):
         """The claim's verdict history, newest first"""
         _, paging = split_query(query)
-        return page_result(verdicts.list_verdicts(claim_id, **paging, offsets=query["offsets"]))
+        page = verdicts.list_verdicts(claim_id, **paging)
+        return page_result(present_verdicts(page.items, query["offsets"]), page)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(VerdictCreateSchema)
     @blp.response(201, VerdictSchema)
     def post(self, query, data, claim_id):
         """Record a verdict (If-Match with the claim's ETag makes it conditional)"""
-        verdict = verdicts.record_verdict(claim_id, data, reviewer=acting(), if_match=if_match(),
-                                          offsets=query["offsets"])
-        return created(verdict, "verdicts.Verdict")
+        verdict = verdicts.record_verdict(claim_id, spans_in_units(data, query["offsets"]), reviewer=acting(),
+                                          if_match=if_match())
+        return created(present_verdict(verdict, query["offsets"]), etag_for(verdict.verdict), "verdicts.Verdict",
+                       verdict_id=verdict.verdict.id)
 
 
 @blp.route("/verdicts/<verdict:verdict_id>")
@@ -38,4 +42,5 @@ class Verdict(MethodView):
     @blp.response(200, VerdictSchema)
     def get(self, query, verdict_id):
         """One verdict with its evidence (verdicts never change)"""
-        return single(verdicts.get_verdict(verdict_id, offsets=query["offsets"]))
+        verdict = verdicts.get_verdict(verdict_id)
+        return single(present_verdict(verdict, query["offsets"]), etag_for(verdict.verdict))

@@ -16,7 +16,7 @@ from api.cli import main
 from api.db import database, is_postgres, migrate
 from api.domain.ids import decode_id
 from api.services import exports
-from api.presenters import csv as csv_presenter
+from api.services import claims as claims_service
 from api.presenters.csv import CSV_COLUMNS
 from api.services.exports import import_lines
 from api.services.keys import create_key
@@ -289,7 +289,7 @@ def test_claims_as_csv_have_a_header_one_row_per_appearance_and_no_formulas(api,
 
 
 def test_claims_csv_walks_every_batch_and_keeps_the_sort(api, dataset, monkeypatch):
-    monkeypatch.setattr(csv_presenter, "BATCH", 1)
+    monkeypatch.setattr(claims_service, "BATCH", 1)
     response = api.get("/v1/claims?sort=-created_at", headers={"Accept": "text/csv"})
     ids = list(dict.fromkeys(row["id"] for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))))
     assert ids == dataset["claims"][::-1]

@@ -59,3 +59,16 @@ def test_posting_a_source_with_extract_true_extracts_it(api):
 def test_extraction_of_unknown_source_is_404_and_readers_cannot_run_it(api, samples):
     assert api.post("/v1/sources/src_zzzzzzzz/extraction").status_code == 404
     assert api.post(f"/v1/sources/{samples['000']['id']}/extraction", role="reader").status_code == 403
+
+
+def test_a_source_posted_with_extract_and_a_text_over_the_extraction_limit_is_413_and_stores_nothing(api):
+    from api.extraction import MAX_CHARS
+    words = "The minister said the budget grew. "
+    text = (words * (MAX_CHARS // len(words) + 1))[:MAX_CHARS + 1]
+    response = api.post("/v1/sources", json={"text": text, "title": "Too long to extract", "extract": True})
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+    assert response.json["type"] == "/problems/text-too-long-to-extract"
+    # One use case, one transaction: nothing of it was kept, so the same text posts anew.
+    assert api.get("/v1/sources").json["data"] == []
+    assert api.get("/v1/audit?resource_type=source", role="admin").json["data"] == []
+    assert api.post("/v1/sources", json={"text": text, "title": "Stored without extraction"}).status_code == 201
