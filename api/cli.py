@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from api.config import Config
+from api.domain.vocabulary import SOURCE_KINDS
 
 SAMPLES_DIRS = (Path.cwd() / "data" / "samples", Path(__file__).resolve().parents[1] / "data" / "samples")
 DEMO_DATABASE = "sqlite:///claimtrack-demo.db"
@@ -180,7 +181,7 @@ def keys_revoke(key_id):
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--kind", default="article", show_default=True,
-              type=click.Choice(["article", "transcript", "social_post", "other"]))
+              type=click.Choice(SOURCE_KINDS))
 @click.option("--publisher", help="publisher of every file")
 @click.option("--language", default="en", show_default=True)
 @click.option("--extract", is_flag=True, help="also run the extraction pipeline on each source")

@@ -13,8 +13,6 @@ import peewee
 from api.domain.cursors import InvalidCursor, decode_cursor, encode_cursor
 from api.domain.errors import Invalid
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 

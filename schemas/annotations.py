@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.domain.vocabulary import ANNOTATION_KINDS
 from schemas.common import SpanSchema
 
-KINDS = ("claim", "person", "event", "evidence")
 
 
 class AnnotationSchema(SpanSchema):
-    kind = fields.String(validate=validate.OneOf(KINDS),
+    kind = fields.String(validate=validate.OneOf(ANNOTATION_KINDS),
                          metadata={"description": "claim appearance, person or event mention, or verdict evidence"})
     entity = fields.Function(lambda annotation: annotation["entity"], metadata={
         "description": "What the span belongs to: a claim (id, text, status), a person or event (id, name), "

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.domain.verdicts import STATUSES
+from api.domain.vocabulary import ORIGINS
 from schemas.common import (
     PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
 )
@@ -9,8 +11,6 @@ from schemas.events import EventRefSchema
 from schemas.people import PersonRefSchema
 from schemas.verdicts import VerdictSummarySchema
 
-STATUSES = ("unreviewed", "corroborated", "partly_corroborated", "contradicted", "unverifiable")
-ORIGINS = ("manual", "extracted")
 TAG = validate.Regexp(r"^[^\s,][^,]{0,63}$", error="A tag is 1..64 characters, no commas, not starting with a space.")
 
 

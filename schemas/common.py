@@ -7,6 +7,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.domain.ids import decode_id, encode_id
+from api.domain.vocabulary import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 OFFSET_MODES = ("codepoints", "utf16")
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$")
@@ -137,8 +138,8 @@ def list_query_schema(name: str, sorts: tuple[str, ...], filters: dict, default_
     return Schema.from_dict(
         {
             **filters,
-            "limit": fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
-                                    metadata={"description": "Page size, 1..200."}),
+            "limit": fields.Integer(load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+                                    metadata={"description": f"Page size, 1..{MAX_PAGE_SIZE}."}),
             "cursor": fields.String(validate=validate.Length(max=500),
                                     metadata={"description": "next_cursor from the previous page."}),
             "sort": fields.String(load_default=default_sort or sorts[0], validate=validate.OneOf(orders),

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from api.domain.vocabulary import DEFAULT_SOURCE_KIND, SOURCE_KINDS
 from schemas.common import (
     DateOrTimestamp, PublicId, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
 )
 
-SOURCE_KINDS = ("article", "transcript", "social_post", "other")
 LANGUAGE = validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Not a BCP 47 language tag like en or pt-BR.")
 HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
 
@@ -27,7 +27,7 @@ class SourceMetadataSchema(Schema):
 
 
 class SourceCreateSchema(SourceMetadataSchema):
-    kind = fields.String(load_default="article", validate=validate.OneOf(SOURCE_KINDS))
+    kind = fields.String(load_default=DEFAULT_SOURCE_KIND, validate=validate.OneOf(SOURCE_KINDS))
     text = fields.String(required=True, validate=validate.Length(min=1),
                          metadata={"description": "The document text, stored exactly as given (a leading BOM is dropped)."})
     extract = fields.Boolean(load_default=False,

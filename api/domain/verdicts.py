@@ -6,6 +6,7 @@ from dataclasses import dataclass
 RATINGS = ("corroborated", "partly_corroborated", "contradicted", "unverifiable")
 STANCES = ("supports", "refutes", "context")
 UNREVIEWED = "unreviewed"
+STATUSES = (UNREVIEWED, *RATINGS)  # a claim's status: its latest verdict's rating, or unreviewed
 
 # The evidence a rating cannot stand without: a stance at least one piece must take.
 REQUIRED_STANCE = {"corroborated": "supports", "contradicted": "refutes"}

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import peewee
 
+from api.domain.verdicts import UNREVIEWED
+from api.domain.vocabulary import MANUAL
+
 from api.models.base import BaseModel, SpanFields, Versioned
 from api.models.event import Event
 from api.models.person import Person
@@ -11,8 +14,8 @@ from api.models.source import Source
 class Claim(Versioned):
     text = peewee.TextField()
     claimant = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="claims")
-    status = peewee.CharField(max_length=32, default="unreviewed")
-    origin = peewee.CharField(max_length=16, default="manual")
+    status = peewee.CharField(max_length=32, default=UNREVIEWED)
+    origin = peewee.CharField(max_length=16, default=MANUAL)
     checkworthiness = peewee.FloatField(null=True)
     # The newest verdict (no foreign key: verdicts reference claims, not the reverse);
     # kept with `status` in the transaction that inserts a verdict.

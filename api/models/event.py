@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import peewee
 
+from api.domain.vocabulary import MANUAL
+
 from api.models.base import BaseModel, Versioned
 from api.models.person import Person
 
@@ -13,7 +15,7 @@ class Event(Versioned):
     starts_at = peewee.CharField(max_length=40, null=True)
     ends_at = peewee.CharField(max_length=40, null=True)
     location = peewee.TextField(null=True)
-    origin = peewee.CharField(max_length=16, default="manual")
+    origin = peewee.CharField(max_length=16, default=MANUAL)
 
 
 class EventParticipant(BaseModel):

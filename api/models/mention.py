@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import peewee
 
+from api.domain.vocabulary import MANUAL
+
 from api.models.base import SpanFields
 from api.models.event import Event
 from api.models.person import Person
@@ -14,4 +16,4 @@ class Mention(SpanFields):
     source = peewee.ForeignKeyField(Source, on_delete="RESTRICT", backref="mentions")
     person = peewee.ForeignKeyField(Person, null=True, on_delete="CASCADE", backref="mentions")
     event = peewee.ForeignKeyField(Event, null=True, on_delete="CASCADE", backref="mentions")
-    origin = peewee.CharField(max_length=16, default="manual")
+    origin = peewee.CharField(max_length=16, default=MANUAL)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import peewee
 
+from api.domain.vocabulary import MANUAL
+
 from api.models.base import BaseModel, Versioned
 
 
@@ -10,7 +12,7 @@ class Person(Versioned):
     aliases = peewee.TextField(default="")  # newline-separated, in the order given
     description = peewee.TextField(null=True)
     wikidata_id = peewee.CharField(max_length=32, null=True)
-    origin = peewee.CharField(max_length=16, default="manual")
+    origin = peewee.CharField(max_length=16, default=MANUAL)
 
     @property
     def alias_list(self) -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from api.db import database
+from api.domain.vocabulary import MANUAL
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
@@ -52,7 +53,7 @@ def _set_links(claim_id: int, *, tags=None, events=None, appearances=None) -> No
         Appearance.insert_many([{**span, "claim": claim_id} for span in appearances]).execute()
 
 
-def create_claim(data: dict, *, actor: audit.Actor, origin: str = "manual") -> ClaimDetails:
+def create_claim(data: dict, *, actor: audit.Actor, origin: str = MANUAL) -> ClaimDetails:
     with database.atomic():
         appearances = resolve_spans(data["appearances"], path="appearances")
         if data.get("claimant") is not None:

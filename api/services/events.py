@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.db import database
+from api.domain.vocabulary import MANUAL
 from api.models import Claim, ClaimEvent, Event, EventParticipant, Mention, Person
 from api.pagination import Page, paginate
 from api.services import audit
@@ -51,7 +52,7 @@ def _written(pk: int) -> EventDetails:
                         utf16_offsets({m.source_id for m in details.mentions}))
 
 
-def create_event(data: dict, *, actor: audit.Actor, origin: str = "manual") -> EventDetails:
+def create_event(data: dict, *, actor: audit.Actor, origin: str = MANUAL) -> EventDetails:
     with database.atomic():
         event = Event.create(**{k: data.get(k) for k in EVENT_FIELDS}, origin=origin)
         _set_participants(event.id, data.get("participants", []))

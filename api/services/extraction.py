@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.db import database
-from api.domain.spans import context
+from api.domain.vocabulary import EXTRACTED
+from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
 from api.domain.errors import Invalid, TooLarge
 from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
@@ -18,8 +19,9 @@ from api.services import audit
 from api.services.claims import ClaimDetails, written_claims
 from api.services.common import get_locked_or_404, get_or_404
 from api.services.people import aliases_text, index_names
+from api.services.spans import stored_span
 
-ORIGIN = "extracted"
+ORIGIN = EXTRACTED
 
 
 @dataclass
@@ -51,8 +53,7 @@ def _known_people(text: str) -> dict[str, Person]:
 
 
 def _span(text: str, start: int, end: int) -> dict:
-    prefix, suffix = context(text, start, end)
-    return {"start": start, "end": end, "exact": text[start:end], "prefix": prefix, "suffix": suffix}
+    return stored_span(resolve_span(text, start=start, end=end))
 
 
 def _store_mentions(text: str, source_id: int, owner: str, owner_id: int, mentions) -> int:

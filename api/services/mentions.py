@@ -1,12 +1,13 @@
 """Mentions: spans of sources naming a person or an event."""
 from __future__ import annotations
 
+from api.domain.vocabulary import MANUAL
 from api.models import Mention
 from api.services.common import group_by
 from api.services.spans import resolve_spans
 
 
-def replace_mentions(owner: str, owner_id: int, spans: list[dict], *, origin: str = "manual") -> None:
+def replace_mentions(owner: str, owner_id: int, spans: list[dict], *, origin: str = MANUAL) -> None:
     """Make `spans` the owner's mentions (owner is 'person' or 'event'). Call inside a transaction."""
     resolved = resolve_spans(spans, path="mentions")
     Mention.delete().where(getattr(Mention, owner) == owner_id).execute()

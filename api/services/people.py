@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.db import database
+from api.domain.vocabulary import MANUAL
 from api.domain.text import name_tokens
 from api.domain.errors import Invalid
 from api.models import Claim, Event, EventParticipant, Mention, Person, PersonNameToken
@@ -63,7 +64,7 @@ def _unique_aliases(name: str, aliases: list[str]) -> list[str]:
     return kept
 
 
-def create_person(data: dict, *, actor: audit.Actor, origin: str = "manual") -> PersonDetails:
+def create_person(data: dict, *, actor: audit.Actor, origin: str = MANUAL) -> PersonDetails:
     with database.atomic():
         person = Person.create(
             name=data["name"].strip(), aliases=aliases_text(data["name"].strip(), data.get("aliases", [])),

@@ -9,7 +9,7 @@ whose offsets count UTF-16 code units says so with `"units": "utf16"` (the edge 
 from __future__ import annotations
 
 from api.domain.ids import encode_id
-from api.domain.spans import AmbiguousQuote, SpanError, Utf16Offsets, resolve_span
+from api.domain.spans import AmbiguousQuote, Span, SpanError, Utf16Offsets, resolve_span
 from api.domain.errors import Conflict, DomainError, Invalid
 from api.models import Source
 
@@ -57,9 +57,13 @@ def resolve_spans(spans: list[dict], *, path: str | list[str]) -> list[dict]:
                                  prefix=span.get("prefix"), suffix=span.get("suffix"))
         except SpanError as error:
             raise _span_problem(error, where, converter) from None
-        resolved.append({"source_id": source.id, "start": found.start, "end": found.end,
-                         "exact": found.exact, "prefix": found.prefix, "suffix": found.suffix})
+        resolved.append({"source_id": source.id, **stored_span(found)})
     return resolved
+
+
+def stored_span(span: Span) -> dict:
+    """The span columns of a stored span row (appearance, mention, evidence), from a resolved span."""
+    return {"start": span.start, "end": span.end, "exact": span.exact, "prefix": span.prefix, "suffix": span.suffix}
 
 
 def utf16_offsets(source_ids) -> dict[int, Utf16Offsets]:
