@@ -251,7 +251,8 @@ def export(output):
     from tqdm import tqdm
 
     from api.db import database
-    from api.services.exports import export_counts, export_lines
+    from api.presenters.export import export_lines
+    from api.services.exports import export_counts
     _app()
     to_file = output != "-"
     with database.connection_context():
@@ -274,12 +275,14 @@ def import_(file):
     Applies the migrations first, like init-db.
     """
     from api.db import database, migrate
-    from api.services.exports import import_lines
+    from api.domain.errors import DomainError
+    from api.services.imports import import_records
+    from schemas.exports import parse_lines
     _app()
     migrate()
     with database.connection_context():
         try:
-            counts = import_lines(file)
-        except ValueError as error:
-            raise click.ClickException(str(error)) from None
+            counts = import_records(parse_lines(file))
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
     click.echo("imported: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()))

@@ -8,6 +8,7 @@ import peewee
 from flask import Response, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
+from schemas.common import flatten_messages
 from api.domain.errors import Conflict, DomainError, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge
 
 log = logging.getLogger(__name__)
@@ -63,18 +64,6 @@ def problem_response(problem: Problem) -> Response:
     return response
 
 
-def _flatten_messages(messages, path: str = "") -> dict[str, list[str]]:
-    """webargs/marshmallow nest messages by location and field; clients want 'field.sub': [...]."""
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {path or "_body": messages}
-    flat: dict[str, list[str]] = {}
-    items = messages.items() if isinstance(messages, dict) else enumerate(messages)
-    for key, value in items:
-        key = "_body" if key == "_schema" else str(key)
-        flat.update(_flatten_messages(value, f"{path}.{key}" if path else key))
-    return flat
-
-
 def from_http_exception(error: HTTPException) -> Problem:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
@@ -83,7 +72,7 @@ def from_http_exception(error: HTTPException) -> Problem:
         # Drop the location level ("json", "query") unless both are present.
         if len(messages) == 1:
             messages = next(iter(messages.values()))
-        errors = _flatten_messages(messages)
+        errors = flatten_messages(messages)
         fields = ", ".join(sorted(errors))
         return Problem(422, f"Invalid input: {fields}.", slug="validation", errors=errors)
     detail = data.get("message") or error.description or HTTPStatus(status).phrase

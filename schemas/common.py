@@ -182,3 +182,14 @@ class ProblemSchema(Schema):
                              metadata={"description": "With an ambiguous quote (409): every place it occurs."})
     existing = fields.String(metadata={"description": "With a duplicate source (409): the id it is stored under."})
 
+
+def flatten_messages(messages, path: str = "") -> dict[str, list[str]]:
+    """marshmallow (and webargs) nest messages by location and field; clients want {'field.sub': [...]}."""
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {path or "_body": messages}
+    flat: dict[str, list[str]] = {}
+    items = messages.items() if isinstance(messages, dict) else enumerate(messages)
+    for key, value in items:
+        key = "_body" if key == "_schema" else str(key)
+        flat.update(flatten_messages(value, f"{path}.{key}" if path else key))
+    return flat

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import Schema
 
 from api.db import database
-from api.services import exports
+from api.presenters.export import export_lines
 from api.views.common import Blueprint
 
 blp = Blueprint("exports", __name__, url_prefix="/v1",
@@ -38,5 +38,5 @@ class Export(MethodView):
     @blp.doc(responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
     def get(self, query):
         """Export everything as NDJSON (streamed)"""
-        lines = (line + "\n" for line in exports.export_lines())
+        lines = (line + "\n" for line in export_lines())
         return streamed_response(lines, "application/x-ndjson", "claimtrack-export.ndjson")

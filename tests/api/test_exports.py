@@ -18,9 +18,17 @@ from api.domain.ids import decode_id
 from api.services import exports
 from api.services import claims as claims_service
 from api.presenters.csv import CSV_COLUMNS
-from api.services.exports import import_lines
+from api.domain.errors import DomainError
+from api.presenters.export import export_lines
+from api.services.imports import import_records
+from schemas.exports import parse_lines
 from api.services.keys import create_key
 from tests.conftest import ApiClient
+
+
+def import_lines(lines):
+    """What `claimtrack import` does: validate each line, load the records."""
+    return import_records(parse_lines(lines))
 
 SUMMIT = "the first summit between US and Russian leaders in four years"
 FORMULA = '=HYPERLINK("https://evil.example","click")'
@@ -149,7 +157,7 @@ def test_the_export_is_ndjson_of_every_type_in_dependency_order_without_secrets(
 
 def test_the_export_reads_each_batch_with_a_fixed_number_of_queries(api, dataset, count_queries):
     with database.connection_context():
-        lines = list(exports.export_lines())
+        lines = list(export_lines())
     assert len(lines) == 3 + 2 + 1 + 3 + 3 + 1
     # One per table, plus participants, claim tags/events/appearances, evidence: never per row.
     assert len(count_queries.queries) == 6 + 1 + 3 + 1, count_queries.queries
@@ -218,7 +226,7 @@ def test_a_restore_onto_the_wiped_database_continues_every_id_sequence(api, data
 
 def test_importing_into_a_database_with_data_is_refused_and_changes_nothing(api, dataset):
     first = export_text(api)
-    with database.connection_context(), pytest.raises(ValueError, match="already holds data .*empty"):
+    with database.connection_context(), pytest.raises(DomainError, match="already holds data .*empty"):
         import_lines(io.StringIO(first))
     assert export_text(api) == first
 
@@ -253,10 +261,20 @@ CLAIM = {"type": "claim", "id": "clm_k6h8gtxn", "text": "Some", "claimant": None
      r"line 3 \(claim\): appearances.0.start: must be an integer"),
     ([source_line(), json.dumps({**CLAIM, "latest_verdict": "vrd_k6h8gtxn"})],
      r"line 2 \(claim\): latest_verdict vrd_k6h8gtxn is not in the file"),
+
+    # Values the API itself would refuse are refused on import too: the domain's enums ...
+    ([source_line(), json.dumps({**CLAIM, "status": "totally-made-up"})],
+     r"line 2 \(claim\): status: must be one of: unreviewed, corroborated, .*unverifiable"),
+    ([source_line(kind="pamphlet")], r"line 1 \(source\): kind: must be one of: article, "),
+    # ... and spans, resolved against their source's text by the one resolver.
+    ([source_line(), json.dumps({**CLAIM, "appearances": [{**CLAIM["appearances"][0], "exact": "Same"}]})],
+     r"line 2 \(claim\): appearances.0.exact: "),
+    ([source_line(), json.dumps({**CLAIM, "appearances": [{**CLAIM["appearances"][0], "end": 400}]})],
+     r"line 2 \(claim\): appearances.0.end: "),
 ])
 def test_a_bad_line_is_refused_naming_it_and_nothing_is_imported(app, lines, message):
     with database.connection_context():
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(DomainError, match=message):
             import_lines(line + "\n" for line in lines)
         assert models.Source.select().count() == 0
 
