@@ -97,14 +97,15 @@ def test_a_cursor_from_another_sort_is_422(api, stored):
                                    "\u0000", "🗳️", "e\u0301"])
 def test_sql_and_fts_metacharacters_in_filters_are_harmless(api, stored, value):
     before = stored()
+    # U+0000 can be neither stored nor searched for (422, naming the parameter); the rest are plain text.
+    expected = 422 if value == "\u0000" else 200
     for url in ("/v1/claims", "/v1/sources", "/v1/people"):
         response = api.get(url, query_string={"q": value})
-        assert response.status_code in (200, 422), (url, value, response.json)
-        if response.status_code == 200 and not re.search(r"[^\W_]", value):
+        assert response.status_code == expected, (url, value, response.json)
+        if expected == 200 and not re.search(r"[^\W_]", value):
             assert response.json["data"] == []  # no word to search for: nothing, not everything
-    response = api.get("/v1/people", query_string={"name": value})
-    assert response.status_code in (200, 422)
-    assert api.get("/v1/claims", query_string={"tag": value}).status_code in (200, 422)
+    assert api.get("/v1/people", query_string={"name": value}).status_code == expected
+    assert api.get("/v1/claims", query_string={"tag": value}).status_code == expected
     assert stored() == before
 
 
