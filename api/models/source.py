@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import peewee
 
+from api.domain.vocabulary import DEFAULT_SOURCE_KIND
 from api.models.base import Versioned
 
 
 class Source(Versioned):
     """A stored document. Its text never changes once stored; metadata may."""
 
-    kind = peewee.CharField(max_length=32)
+    kind = peewee.CharField(max_length=32, default=DEFAULT_SOURCE_KIND)
     title = peewee.TextField(null=True)
     url = peewee.TextField(null=True)
     publisher = peewee.TextField(null=True)

@@ -58,6 +58,8 @@ def create_source(data: dict, *, actor: audit.Actor, extract: bool = False) -> S
         except peewee.IntegrityError:
             # Another writer stored the same text between our check and insert.
             existing = Source.select(Source.id).where(Source.text_sha256 == digest).first()
+            if existing is None:
+                raise  # not a duplicate: another constraint, a bug to see
             raise _duplicate(existing.id) from None
         audit.record(actor, "create", "source", source.id)
         if proposals is None:

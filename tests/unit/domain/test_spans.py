@@ -17,7 +17,7 @@ from api.domain.spans import (
     resolve_span,
 )
 
-SAMPLES = Path(__file__).parents[2] / "data" / "samples"
+SAMPLES = Path(__file__).parents[3] / "data" / "samples"
 LAIST = (SAMPLES / "000_3e424eb520665100.txt").read_text(encoding="utf-8")  # has NBSP, •, —
 SUMMIT = (SAMPLES / "001_87f9c890ea636cff.txt").read_text(encoding="utf-8")  # has ’ “ ” – — …
 EMOJI = "Vote 🗳️ now 👍🏽 said Zoë"
