@@ -32,7 +32,9 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import load  # noqa: E402
-import run  # noqa: E402
+import dataset_store  # noqa: E402
+import scenarios  # noqa: E402
+import servers  # noqa: E402
 
 # (phase, test on one frame "function (file:line)") — the first phase with a matching frame wins.
 PHASES = [
@@ -118,7 +120,7 @@ def report(title: str, counts: Counter, total: int, ms_per_request: float) -> st
     return "\n".join(lines)
 
 
-def profile_scenario(api: run.Server, scenario: dict, token: str, seconds: float, connections: int) -> str:
+def profile_scenario(api: servers.Server, scenario: dict, token: str, seconds: float, connections: int) -> str:
     raw = Path(tempfile.mkstemp(suffix=".txt")[1])
     # warm up, then sample every worker while wrk runs a little longer than py-spy records
     load.run(api.base_url, scenario["paths"], method=scenario.get("method", "GET"), body=scenario.get("body"),
@@ -145,7 +147,7 @@ def profile_scenario(api: run.Server, scenario: dict, token: str, seconds: float
     if not total:
         return f"{scenario['name']}: no samples"
     # wall time a worker spends per request = workers busy / throughput
-    busy_workers = min(connections, len(run._children(api.process.pid)))
+    busy_workers = min(connections, len(servers.child_pids(api.process.pid)))
     wall_ms = busy_workers * 1000 / result["rps"]
     leaves = "\n".join(f"    {kind}: " + "; ".join(f"{frame} {count / total:.1%}" for frame, count in LEAVES[kind].most_common(4))
                        for kind, _ in kinds.most_common(6)) if os.environ.get("BENCH_PROFILE_LEAVES") else ""
@@ -186,7 +188,7 @@ def main(argv=None) -> None:
     parser.add_argument("--claims", type=int, default=10000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL"))
-    parser.add_argument("--scenario", default="GET a claim", help="a scenario name from bench/run.py, or 'all'")
+    parser.add_argument("--scenario", default="GET a claim", help="a scenario name from bench/scenarios.py, or 'all'")
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
@@ -195,10 +197,10 @@ def main(argv=None) -> None:
     if args.database == "postgres" and not args.postgres_url:
         parser.error("PostgreSQL needs --postgres-url or BENCH_POSTGRES_URL")
 
-    manifest = run.ensure_dataset(args.database, args.claims, args.postgres_url, regenerate=False)
-    baseline, api = run.start_servers(manifest["database_url"], args.workers, f"profile-{args.database}-{args.claims}")
+    manifest = dataset_store.ensure_dataset(args.database, args.claims, args.postgres_url, regenerate=False)
+    baseline, api = servers.start_servers(manifest["database_url"], args.workers, f"profile-{args.database}-{args.claims}")
     try:
-        chosen = [s for s in run.scenarios(api, manifest) if args.scenario in ("all", s["name"])
+        chosen = [s for s in scenarios.scenarios(api, manifest) if args.scenario in ("all", s["name"])
                   or s["name"].startswith(args.scenario)]
         if not chosen:
             parser.error(f"no scenario {args.scenario!r}")

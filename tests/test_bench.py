@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ["GET a claim", "list status=corroborated, page 1", "GET a source's annotations",
              "list claims by claimant", "POST a verdict"]
 
 
+@pytest.mark.slow
 def test_a_ci_sized_benchmark_run_serves_every_scenario_without_errors():
     result = subprocess.run([sys.executable, "bench/run.py", "--claims", "2000", "--duration", "1",
                              "--database", "sqlite", "--no-record"],

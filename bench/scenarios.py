@@ -1,0 +1,91 @@
+"""What a benchmark measures: the scenarios (paths per request kind, a deep cursor page found
+by following next_cursor), one measured run of a scenario, and several rounds combined."""
+from __future__ import annotations
+
+import http.client
+import json
+import statistics
+from urllib.parse import urlencode, urlsplit
+
+import load
+from servers import Server, postgres_cpu_seconds
+
+DEEP_PAGES = 50
+VERDICT_BODY = '{"rating": "unverifiable"}'
+
+
+def _get_json(base_url: str, path: str, token: str) -> dict:
+    parts = urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} → {response.status}: {body[:300]!r}")
+    return json.loads(body)
+
+
+def deep_cursor_path(base_url: str, token: str, query: dict) -> tuple[str, int]:
+    """Follow next_cursor up to DEEP_PAGES pages; the path of the deepest full page and its depth."""
+    path = f"/v1/claims?{urlencode(query)}"
+    deepest, depth = path, 0
+    for page in range(1, DEEP_PAGES + 1):
+        data = _get_json(base_url, path, token)
+        if not data["next_cursor"]:
+            break
+        deepest, depth = path, page
+        path = f"/v1/claims?{urlencode({**query, 'cursor': data['next_cursor']})}"
+    return deepest, depth
+
+
+def scenarios(api: Server, manifest: dict) -> list[dict]:
+    token = manifest["token"]
+    deep, depth = deep_cursor_path(api.base_url, token, {"status": "corroborated"})
+    return [
+        {"name": "GET a claim", "paths": [f"/v1/claims/{c}" for c in manifest["sample_claims"]]},
+        {"name": "list status=corroborated, page 1", "paths": ["/v1/claims?status=corroborated"]},
+        {"name": f"list status=corroborated, page {depth + 1}", "paths": [deep], "scale_key": "list status, deep page"},
+        {"name": "GET a source's annotations", "paths": [f"/v1/sources/{s}/annotations" for s in manifest["sample_sources"]]},
+        {"name": "list claims by claimant", "paths": [f"/v1/claims?claimant={p}" for p in manifest["claimants"]]},
+        {"name": "POST a verdict", "method": "POST", "body": VERDICT_BODY,
+         "paths": [f"/v1/claims/{c}/verdicts" for c in manifest["unverifiable_claims"]]},
+    ]
+
+
+def measure(server: Server, paths: list[str], *, token: str | None, duration: float, connections: int,
+            method: str = "GET", body: str | None = None, client: str = "auto", postgres: bool = False,
+            warm_up: bool = True) -> dict:
+    if warm_up and duration >= 2:  # warm-up: imports, caches, connections
+        load.run(server.base_url, paths, method=method, body=body, token=token, duration=1,
+                 connections=connections, client=client)
+    cpu_before = server.cpu_seconds()
+    db_before = postgres_cpu_seconds() if postgres else None
+    result = load.run(server.base_url, paths, method=method, body=body, token=token, duration=duration,
+                      connections=connections, client=client).as_dict()
+    cpu = server.cpu_seconds() - cpu_before
+    requests = result["requests"] or float("nan")
+    result["cpu_ms_per_request"] = cpu * 1000 / requests
+    db_after = postgres_cpu_seconds() if postgres else None
+    # (a server restarted meanwhile loses its counters: then there is no figure)
+    result["db_cpu_ms_per_request"] = (db_after - db_before) * 1000 / requests \
+        if db_before is not None and db_after is not None and db_after >= db_before else None
+    return result
+
+
+def combine(results: list[dict]) -> dict:
+    """Several rounds of one scenario: rates and CPU over all requests, latencies the median round's."""
+    if len(results) == 1:
+        return results[0]
+    requests = sum(r["requests"] for r in results)
+    seconds = sum(r["seconds"] for r in results)
+    db = [r.get("db_cpu_ms_per_request") for r in results]
+    return {
+        "requests": requests, "seconds": round(seconds, 2), "rps": requests / seconds if seconds else 0.0,
+        "p50_ms": statistics.median(r["p50_ms"] for r in results),
+        "p99_ms": statistics.median(r["p99_ms"] for r in results),
+        "errors": sum(r["errors"] for r in results), "client": results[0]["client"],
+        "cpu_ms_per_request": sum(r["cpu_ms_per_request"] * r["requests"] for r in results) / (requests or float("nan")),
+        "db_cpu_ms_per_request": None if None in db else
+        sum(d * r["requests"] for d, r in zip(db, results)) / (requests or float("nan")),
+        "rounds_rps": [round(r["rps"]) for r in results],
+    }
