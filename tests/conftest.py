@@ -130,14 +130,16 @@ def live_server(app, database_url, tmp_path):
                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/readyz", timeout=2).close()
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/readyz", timeout=2).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                time.sleep(0.2)
+        yield base
+    finally:  # a server that never became ready is stopped too, not left running
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
