@@ -1,14 +1,31 @@
-"""Rules for stored text and for matching names."""
+"""The one text-folding module: stored text rules, quote folding, search folding, grapheme clusters.
+
+Two folding levels, each a superset of the one before (README, "Text folding", has the table):
+
+- `fold_quote` — what a hand-typed quote may differ in from the source and still match a span:
+  canonical equivalence (NFD), invisible characters dropped, typographic quotes, dashes,
+  ellipsis and every Unicode space folded to their ASCII look-alikes, whitespace runs to one
+  space. Case is kept: a quote is a quote.
+- `fold_search` — for people lookup (`?name=`), `q` and extraction's name matching: the quote
+  level, then compatibility forms (NFKD), combining marks dropped, case folded (Unicode), every
+  script transliterated to ASCII (anyascii), apostrophes and modifier letters inside a word
+  dropped so that a word stays one word (Зеленський → zelenskiy, O’Brien → obrien).
+
+Offsets are Unicode code points. The unit a span may not split is the extended grapheme
+cluster of UAX #29 (the `regex` package's \\X).
+"""
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+from bisect import bisect_right
 
+import regex
 from anyascii import anyascii
 
 BOM = "\ufeff"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NAME_WORD = re.compile(r"[a-z0-9]+")
 
 
 class UnstorableText(ValueError):
@@ -52,6 +69,162 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# --------------------------------------------------------------------------- grapheme clusters
+
+_CLUSTER = regex.compile(r"\X")
+
+
+def _safe_start(text: str, i: int) -> int:
+    """A position at or before i where a cluster certainly starts: after a line feed
+    (UAX #29 GB4 breaks after every control character) or the start of the text."""
+    return text.rfind("\n", 0, i) + 1
+
+
+def cluster_boundaries(text: str, lo: int, hi: int) -> list[int]:
+    """Sorted extended grapheme cluster boundaries b with lo <= b <= hi (code points)."""
+    lo, hi = max(0, lo), min(len(text), hi)
+    begin = _safe_start(text, lo)
+    found = [lo] if begin == lo else []
+    for m in _CLUSTER.finditer(text, begin):
+        end = m.end()
+        if end > hi:
+            break
+        if end >= lo and (not found or found[-1] != end):
+            found.append(end)
+    return found
+
+
+def is_cluster_boundary(text: str, i: int) -> bool:
+    """Does offset i (code points) fall between two user-perceived characters?"""
+    if i <= 0 or i >= len(text):
+        return True
+    return i in cluster_boundaries(text, i, i)
+
+
+# --------------------------------------------------------------------------- quote folding
+
+# Characters nobody can type that pasted news text is full of: soft hyphen, zero width
+# space/non-joiner/joiner, word joiner, invisible operators, BOM, bidi marks, embeddings and
+# isolates, Mongolian vowel separator, Arabic letter mark. Dropped by both folding levels.
+INVISIBLE = frozenset(
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\u061c"
+)
+_WHITESPACE = frozenset(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lie above U+3000
+# One code point for one: typographic punctuation and its ASCII look-alike.
+QUOTE_FOLDS = {
+    **{c: "'" for c in "\u2018\u2019\u201a\u201b\u02bc\u2032"},  # ‘ ’ ‚ ‛ ʼ ′
+    **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},  # “ ” „ ‟ ″
+    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},  # ‐ ‑ ‒ – — ― −
+    "\u2026": "...",  # …
+}
+
+
+def _fold_cluster(cluster: str) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFD", cluster):
+        if ch in INVISIBLE:
+            continue
+        out.append(" " if ch in _WHITESPACE else QUOTE_FOLDS.get(ch, ch))
+    return "".join(out)
+
+
+class FoldedText:
+    """`fold_quote` of a text, with a map from folded offsets back to the text's own.
+
+    Each grapheme cluster of the original folds on its own, so a match in the folded text
+    maps back to whole clusters or to nothing: `original(i, j)` is the code point span of a
+    folded match [i, j), or None when i or j falls inside one cluster's folded form.
+    """
+
+    def __init__(self, original: str):
+        pieces: list[str] = []
+        # For each emitted piece: its folded start and the original cluster span it covers.
+        self._starts: list[int] = []
+        self._spans: list[tuple[int, int]] = []
+        length = 0
+        pending_space = None  # a whitespace run is emitted as one space, spanning the run
+        for m in _CLUSTER.finditer(original):
+            folded = _fold_cluster(m.group())
+            if not folded:
+                continue
+            if folded.strip(" ") == "":
+                pending_space = (pending_space[0], m.end()) if pending_space else (m.start(), m.end())
+                continue
+            if pending_space:
+                self._starts.append(length)
+                self._spans.append(pending_space)
+                pieces.append(" ")
+                length += 1
+                pending_space = None
+            self._starts.append(length)
+            self._spans.append((m.start(), m.end()))
+            pieces.append(folded)
+            length += len(folded)
+        if pending_space:
+            self._starts.append(length)
+            self._spans.append(pending_space)
+            pieces.append(" ")
+            length += 1
+        self.text = "".join(pieces)
+        self._starts.append(length)
+
+    def original(self, i: int, j: int) -> tuple[int, int] | None:
+        k = bisect_right(self._starts, i) - 1
+        last = bisect_right(self._starts, j - 1) - 1
+        if k < 0 or self._starts[k] != i or self._starts[last + 1] != j:
+            return None
+        return self._spans[k][0], self._spans[last][1]
+
+
+def fold_quote(s: str) -> str:
+    """The quote-level fold of s (see the module docstring); the same for both sides of a match."""
+    return FoldedText(s).text
+
+
+# --------------------------------------------------------------------------- search folding
+
+_APOSTROPHES = "'\u2018\u2019\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02c8\u2032`\u00b4"
+_IN_WORD_APOSTROPHE = re.compile(rf"(?<=\w)[{_APOSTROPHES}]+(?=\w)")
+_SEARCH_WORD = re.compile(r"[a-z0-9]+")
+
+
+def fold_search(s: str) -> str:
+    """The search-level fold: ASCII lower case, words separated by single spaces.
+
+    'Volodymyr Zelenskyy' → 'volodymyr zelenskyy'; 'Зеленський' → 'zelenskiy';
+    'O’Brien' → 'obrien'; 'Jose\\u0301' → 'jose'; 'Ge\\u00adsamt' → 'gesamt'.
+    """
+    s = "".join(ch for ch in unicodedata.normalize("NFC", s) if ch not in INVISIBLE)
+    # Modifier letters (ʼ ʻ ʹ …) and apostrophes inside a word join it; a soft sign that
+    # transliterates to an apostrophe (Зеленський → Zelens'kiy) must not split a name either.
+    # Transliteration comes before accent stripping, which would turn Й into И; and before
+    # case folding, as anyascii spells a letter by its case.
+    s = _IN_WORD_APOSTROPHE.sub("", anyascii(_IN_WORD_APOSTROPHE.sub("", s)))
+    s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch)).casefold()
+    return " ".join(_SEARCH_WORD.findall(s))
+
+
+def search_words(s: str) -> list[str]:
+    """The words of s after `fold_search`, in order, repeats kept."""
+    return fold_search(s).split()
+
+
 def name_tokens(*names: str) -> set[str]:
-    """Case- and accent-folded words: 'Volodymyr Zelenskyy' → {'volodymyr', 'zelenskyy'}."""
-    return {word for name in names for word in _NAME_WORD.findall(anyascii(name).lower())}
+    """Search-folded words of names: 'Volodymyr Zelenskyy' → {'volodymyr', 'zelenskyy'}."""
+    return {word for name in names for word in search_words(name)}
+
+
+def variant_key(word: str) -> str:
+    """Key under which transliteration variants of one name word collide.
+
+    Zelenskyy / Zelensky / Zelenskiy / Zelenskyi / Зеленський → 'zelensky'; Müller / Mueller →
+    'muller'; Dmitri / Dmitry → 'dmitry'. Both sides of a comparison go through the same key,
+    so the collapsing only has to be consistent, not linguistically exact.
+    """
+    s = "".join(search_words(word))
+    s = s.replace("ue", "u").replace("oe", "o").replace("ae", "a")
+    s = re.sub(r"(iy|yy|yi|ii|ij)$", "y", s)
+    s = re.sub(r"i$", "y", s)
+    s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Zelenskyy, Gaddafi/Qaddafi partly
+    return s.replace("kh", "h").replace("ck", "k")
