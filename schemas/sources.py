@@ -22,7 +22,7 @@ class SourceMetadataSchema(Schema):
     url = fields.String(allow_none=True, validate=[validate.Length(max=2000), HTTP_URL])
     publisher = fields.String(allow_none=True, validate=validate.Length(max=300))
     author = fields.String(allow_none=True, validate=validate.Length(max=300))
-    published_at = DateOrTimestamp(allow_none=True, metadata={"example": "2025-08-15"})
+    published_at = DateOrTimestamp(keep_offset=True, allow_none=True, metadata={"example": "2025-08-15"})
     language = fields.String(allow_none=True, validate=[validate.Length(max=35), LANGUAGE], metadata={"example": "en"})
 
 
