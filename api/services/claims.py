@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from api.db import database
-from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person
+from api.domain.ids import encode_id
+from api.errors import Problem
+from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
@@ -123,8 +125,18 @@ def update_claim(pk: int, public_id: str, changes: dict, *, offsets: str) -> Cla
 
 
 def delete_claim(pk: int, public_id: str) -> None:
+    """Delete an unreviewed claim; 409 once it has a verdict (verdicts are append-only history,
+    and a deleted claim would take them along). The audit entry keeps what went away."""
     with database.atomic():
-        claim = get_or_404(Claim, pk, public_id)
+        claim = get_claim(pk, public_id, offsets="codepoints")
         check_etag(claim)
+        if Verdict.select().where(Verdict.claim == pk).exists():
+            raise Problem(409, f"Claim {public_id} has verdicts, which are never deleted; record a new "
+                               "verdict (e.g. unverifiable, with the reason in its rationale) instead.",
+                          slug="claim-has-verdicts")
         Claim.delete().where(Claim.id == pk).execute()
-        audit.record("delete", "claim", pk)
+        audit.record("delete", "claim", pk, text=claim.text, origin=claim.origin, tags=claim.tag_list,
+                     claimant=claim.claimant_id and encode_id("person", claim.claimant_id),
+                     events=[encode_id("event", e.id) for e in claim.event_list],
+                     appearances=[{"source": encode_id("source", a.source_id), "start": a.start, "end": a.end,
+                                   "exact": a.exact} for a in claim.appearance_list])

@@ -7,7 +7,7 @@ from api.db import database
 from api.domain.ids import encode_id
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
 from api.errors import Problem, invalid
-from api.models import Appearance, Mention, Source
+from api.models import Appearance, Evidence, Mention, Source
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import check_etag, full_text_match, get_or_404, save_changes, time_filters
@@ -92,9 +92,11 @@ def delete_source(pk: int, public_id: str) -> None:
         attach_counts([source])
         check_etag(source)
         used = (Appearance.select().where(Appearance.source == pk).exists()
-                or Mention.select().where(Mention.source == pk).exists())
+                or Mention.select().where(Mention.source == pk).exists()
+                or Evidence.select().where(Evidence.source == pk).exists())  # verdicts are history: kept
         if used:
-            raise Problem(409, f"Source {public_id} is still referenced by claims or mentions; "
-                               "delete or re-anchor those first.", slug="source-in-use")
+            raise Problem(409, f"Source {public_id} is still referenced by claims, mentions or verdict evidence; "
+                               "delete or re-anchor claims and mentions first (evidence is kept for good).",
+                          slug="source-in-use")
         Source.delete().where(Source.id == pk).execute()
         audit.record("delete", "source", pk)
