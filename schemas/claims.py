@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.domain.text import fulltext_words
 from schemas.common import (
-    PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    search_field, PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
 )
 from schemas.events import EventRefSchema
 from schemas.people import PersonRefSchema
@@ -55,6 +56,6 @@ ClaimQuerySchema = list_query_schema("ClaimQuery", ("created_at", "updated_at"),
     "source": PublicId("source"),
     "origin": fields.String(validate=validate.OneOf(ORIGINS)),
     "tag": fields.String(validate=TAG),
-    "q": text_field(500, metadata={"description": "Full-text search in claim text."}),
+    "q": search_field(500, fulltext_words, metadata={"description": "Full-text search in claim text (at most 20 words)."}),
     **created_updated_filters(),
 })

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Callable
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.domain.ids import decode_id, encode_id
+from api.domain.text import MAX_SEARCH_WORDS
 
 OFFSET_MODES = ("codepoints", "utf16")
 # RFC 3339 §5.6 date-time: any number of fraction digits (more than we keep are truncated).
@@ -112,6 +114,15 @@ class DateOrTimestamp(fields.String):
 def _not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("Must not be blank.")
+
+
+def search_field(max_length: int, words: Callable[[str], list[str]], **kwargs) -> fields.String:
+    """A search parameter: 1..max_length characters of at most MAX_SEARCH_WORDS words, as
+    `words` (the search's own folding) counts them."""
+    def _few_words(value: str) -> None:
+        if len(words(value)) > MAX_SEARCH_WORDS:
+            raise ValidationError(f"At most {MAX_SEARCH_WORDS} words.")
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank, _few_words], **kwargs)
 
 
 def text_field(max_length: int, **kwargs) -> fields.String:

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from api.domain.text import fulltext_words
 from schemas.common import (
-    DateOrTimestamp, PublicId, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    search_field, DateOrTimestamp, PublicId, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
 )
 
 SOURCE_KINDS = ("article", "transcript", "social_post", "other")
@@ -57,6 +58,6 @@ SourcePageSchema = page_schema(SourceSchema, "SourcePage")
 SourceQuerySchema = list_query_schema("SourceQuery", ("created_at", "updated_at"), {
     "kind": fields.String(validate=validate.OneOf(SOURCE_KINDS)),
     "publisher": text_field(300),
-    "q": text_field(500, metadata={"description": "Full-text search in title and text."}),
+    "q": search_field(500, fulltext_words, metadata={"description": "Full-text search in title and text (at most 20 words)."}),
     **created_updated_filters(),
 })

@@ -184,6 +184,10 @@ def fold_quote(s: str) -> str:
 
 # --------------------------------------------------------------------------- search folding
 
+# Words a search parameter (`name`, `q`) may hold. Each word is a condition in the query; far
+# more than anyone types, and far below what SQLite's parser stack (depth 100) can nest.
+MAX_SEARCH_WORDS = 20
+
 _APOSTROPHES = "'\u2018\u2019\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02c8\u2032`\u00b4"
 _IN_WORD_APOSTROPHE = re.compile(rf"(?<=\w)[{_APOSTROPHES}]+(?=\w)")
 _SEARCH_WORD = re.compile(r"[a-z0-9]+")
@@ -211,15 +215,18 @@ def search_words(s: str) -> list[str]:
 
 
 def name_tokens(*names: str) -> set[str]:
-    """Search-folded words of names: 'Volodymyr Zelenskyy' → {'volodymyr', 'zelenskyy'}."""
-    return {word for name in names for word in search_words(name)}
+    """Search-folded words of names and their transliteration variant keys (`variant_key`):
+    'Volodymyr Zelenskyy' → {'volodymyr', 'zelenskyy', 'zelensky'}. What people lookup
+    indexes, and what it looks up: Зеленський → {'zelenskiy', 'zelensky'} meets Zelenskyy."""
+    words = {word for name in names for word in search_words(name)}
+    return words | {key for key in map(variant_key, words) if key}
 
 
 def variant_key(word: str) -> str:
     """Key under which transliteration variants of one name word collide.
 
-    Zelenskyy / Zelensky / Zelenskiy / Zelenskyi / Зеленський → 'zelensky'; Müller / Mueller →
-    'muller'; Dmitri / Dmitry → 'dmitry'. Both sides of a comparison go through the same key,
+    Zelenskyy / Zelensky / Zelenskiy / Zelenskyi / Зеленський → 'zelenski'; Volodymyr /
+    Володимир → 'volodimir'; Müller / Mueller → 'muller'; Dmitri / Dmitry → 'dmitri'. Both sides of a comparison go through the same key,
     so the collapsing only has to be consistent, not linguistically exact.
     """
     s = "".join(search_words(word))
@@ -227,4 +234,47 @@ def variant_key(word: str) -> str:
     s = re.sub(r"(iy|yy|yi|ii|ij)$", "y", s)
     s = re.sub(r"i$", "y", s)
     s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Zelenskyy, Gaddafi/Qaddafi partly
-    return s.replace("kh", "h").replace("ck", "k")
+    # и/ы/і are y in one romanisation and i in another (Volodymyr / Volodimir, Dmitry / Dmitri).
+    return s.replace("kh", "h").replace("ck", "k").replace("y", "i")
+
+
+# --------------------------------------------------------------------------- full-text folding
+
+_LATIN_MARKS = re.compile("(?<=[A-Za-z])[\u0300-\u036f]+")
+_FULLTEXT_WORD = re.compile(r"[^\W_]+")
+
+
+def fold_fulltext(s: str) -> str:
+    """What the full-text indexes hold of a document (migration 0004 does the same in SQL):
+    invisible characters dropped, combining marks after a Latin letter dropped (José → Jose,
+    as SQLite FTS5's remove_diacritics 2 does), recomposed (NFC). Other scripts are kept as
+    written (Зеленський stays Cyrillic); case is folded by the database."""
+    s = "".join(ch for ch in s if ch not in INVISIBLE)
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", s)))
+
+
+def fulltext_words(q: str) -> list[str]:
+    """The words of a `q` search: letters and digits of any script, split where both
+    databases' tokenizers split (punctuation, spaces, underscores)."""
+    return _FULLTEXT_WORD.findall(fold_fulltext(q))
+
+
+_TOKEN_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"  # what fold_search leaves, in every collation's order
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The least string of the search alphabet after every string starting with `prefix`
+    ('zelensk' → 'zelensl', 'abz' → 'ac'); None when there is none ('zz').
+
+    `token >= prefix AND token < bound` is a prefix match an index answers. The bound stays
+    inside [0-9a-z], where the C, ICU and glibc collations agree; a bound like prefix + '~'
+    does not (en_US.UTF-8 ignores punctuation, so 'zelenskyy' < 'zelensky~' is false there).
+    """
+    chars = list(prefix)
+    while chars:
+        position = _TOKEN_ALPHABET.find(chars[-1])
+        if 0 <= position < len(_TOKEN_ALPHABET) - 1:
+            chars[-1] = _TOKEN_ALPHABET[position + 1]
+            return "".join(chars)
+        chars.pop()
+    return None
