@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from api.db import database
 from api.domain.ids import encode_id
+from api.domain.tags import normalize_tag
 from api.errors import Problem
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
 from api.models.prepared import PreparedQuery
@@ -15,7 +16,7 @@ from api.services.spans import present_spans, resolve_spans
 from api.services.verdicts import latest_verdicts
 
 def _normalize_tags(tags: list[str]) -> list[str]:
-    return list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
+    return list(dict.fromkeys(normalize_tag(tag) for tag in tags if tag.strip()))
 
 
 def _set_links(claim_id: int, *, tags=None, events=None, appearances=None) -> None:
@@ -96,7 +97,7 @@ def claims_query(filters: dict):
     if "source" in filters:
         query = query.where(Claim.id.in_(Appearance.select(Appearance.claim).where(Appearance.source == filters["source"])))
     if filters.get("tag"):
-        query = query.where(Claim.id.in_(ClaimTag.select(ClaimTag.claim).where(ClaimTag.tag == filters["tag"].strip().lower())))
+        query = query.where(Claim.id.in_(ClaimTag.select(ClaimTag.claim).where(ClaimTag.tag == normalize_tag(filters["tag"]))))
     if filters.get("q"):
         query = query.where(full_text_match(Claim, filters["q"]))
     return time_filters(query, Claim, filters)

@@ -21,6 +21,8 @@ from marshmallow import ValidationError
 
 from api.db import database, is_postgres
 from api.domain.ids import decode_id, encode_id
+from api.domain.spreadsheet import spreadsheet_cell
+from api.domain.tags import TAG_SEPARATOR
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
 from api.models import (
     Appearance, Claim, ClaimEvent, ClaimTag, Event, EventParticipant, Evidence, Mention, Person, Source, Verdict,
@@ -456,40 +458,38 @@ def import_lines(lines: Iterable[str]) -> dict[str, int]:
 # ---- claims as CSV -------------------------------------------------------------------------
 
 CSV_COLUMNS = ("id", "text", "status", "claimant_id", "claimant_name", "origin", "checkworthiness", "tags",
-               "source_id", "start", "end", "exact", "created_at", "updated_at")
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+               "source_id", "start", "end", "exact", "created_at", "updated_at", "latest_rating",
+               "latest_rationale", "latest_verdict_at")
+UTF8_BOM = "\ufeff"
 
 
 def _claim_rows(claim: Claim) -> Iterator[list]:
     """One row per appearance (a claim without any still gets one)."""
     claimant = claim.claimant_ref
+    verdict = claim.latest_verdict
     head = [_ref("claim", claim.id), claim.text, claim.status, _ref("person", claimant and claimant.id),
-            claimant and claimant.name, claim.origin, claim.checkworthiness, ";".join(claim.tag_list)]
-    tail = [_stamp(claim, "created_at"), _stamp(claim, "updated_at")]
+            claimant and claimant.name, claim.origin, claim.checkworthiness, TAG_SEPARATOR.join(claim.tag_list)]
+    tail = [_stamp(claim, "created_at"), _stamp(claim, "updated_at"), verdict and verdict.rating,
+            verdict and verdict.rationale, verdict and _stamp(verdict, "created_at")]
     for span in claim.appearance_list or [None]:
         where = [_ref("source", span.source_id), span.start, span.end, span.exact] if span else [None] * 4
-        yield [_cell(value) for value in head + where + tail]
+        yield [spreadsheet_cell(value) for value in head + where + tail]
 
 
 def _csv_text(rows: Iterable[list]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    # Every text cell quoted: a cell holding ; or a tab stays one cell in a spreadsheet that
+    # reads semicolon- or tab-separated values, not only in one that reads commas.
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
     return buffer.getvalue()
 
 
-def claims_csv(filters: dict, *, sort: str = "created_at", offsets: str = "codepoints") -> Iterator[str]:
+def claims_csv(filters: dict, *, sort: str = "created_at", offsets: str = "codepoints",
+               bom: bool = False) -> Iterator[str]:
     """Every claim matching the list filters, in `sort` order, as CSV chunks: the header, then
-    one chunk per keyset batch. No paging: a spreadsheet wants them all."""
-    yield _csv_text([CSV_COLUMNS])
+    one chunk per keyset batch. No paging: a spreadsheet wants them all. With bom, the file
+    starts with U+FEFF, which Excel needs to read UTF-8."""
+    yield (UTF8_BOM if bom else "") + _csv_text([CSV_COLUMNS])
     with _read_snapshot():
         cursor = None
         while True:

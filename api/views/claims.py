@@ -21,9 +21,10 @@ class Claims(MethodView):
     def get(self, query):
         """List claims with filters (Accept: text/csv: every matching claim as a spreadsheet)"""
         filters, paging = split_query(query)
+        bom = filters.pop("bom")
         if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
             # A spreadsheet gets every matching claim, streamed: limit and cursor do not apply.
-            return streamed_response(exports.claims_csv(filters, sort=paging["sort"], offsets=query["offsets"]),
+            return streamed_response(exports.claims_csv(filters, sort=paging["sort"], offsets=query["offsets"], bom=bom),
                                      "text/csv", "claims.csv")
         return page_result(claims.list_claims(filters, **paging, offsets=query["offsets"]))
 
