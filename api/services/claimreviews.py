@@ -1,7 +1,7 @@
 """Publishing reviewed claims as schema.org ClaimReview."""
 from __future__ import annotations
 
-from api.domain.claimreview import Appearance, Review, claim_review
+from api.domain.claimreview import Appearance, Review, claim_review, claim_url
 from api.domain.ids import encode_id
 from api.errors import Problem
 from api.models import Claim, Source
@@ -9,7 +9,8 @@ from api.pagination import Page, paginate
 from api.services.claims import attach_details, get_claim
 
 
-def _reviews(claims: list[Claim], *, base_url: str, organization: str, organization_url: str | None) -> list[dict]:
+def _reviews(claims: list[Claim], *, base_url: str, organization: str, organization_url: str | None,
+             url_template: str | None = None) -> list[dict]:
     source_ids = {a.source_id for c in claims for a in c.appearance_list}
     sources = {s.id: s for s in Source.select(Source.id, Source.url, Source.title, Source.publisher, Source.published_at)
                .where(Source.id.in_(list(source_ids)))} if source_ids else {}
@@ -18,12 +19,13 @@ def _reviews(claims: list[Claim], *, base_url: str, organization: str, organizat
         appearances = [sources[a.source_id] for a in claim.appearance_list]
         claim_id = encode_id("claim", claim.id)
         reviews.append(claim_review(Review(
-            url=f"{base_url}/v1/claims/{claim_id}/claimreview",
+            url=claim_url(url_template, base_url, claim_id),
+            api_url=f"{base_url}/v1/claims/{claim_id}/claimreview",
             claim_text=claim.text,
             claimant=claim.claimant_ref.name if claim.claimant_ref else None,
             rating=claim.latest_verdict.rating,
-            reviewed_on=claim.latest_verdict.created_at.date().isoformat(),
-            organization=organization, organization_url=organization_url,
+            reviewed_at=claim.latest_verdict.created_at.isoformat(timespec="milliseconds") + "Z",
+            organization=organization, organization_url=organization_url, rationale=claim.latest_verdict.rationale,
             appearances=[Appearance(s.url, s.title, s.publisher, s.published_at) for s in appearances],
         )))
     return reviews
