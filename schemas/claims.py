@@ -5,7 +5,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from api.domain.tags import TAG_RULE, is_valid_tag
 from api.domain.text import fulltext_words
 from schemas.common import (
-    search_field, PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, search_field,
+    text_field,
 )
 from schemas.events import EventRefSchema
 from schemas.people import PersonRefSchema

@@ -4,7 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from api.domain.text import fulltext_words, search_words
 from schemas.common import (
-    search_field, PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, search_field,
+    text_field,
 )
 
 WIKIDATA = validate.Regexp(r"^Q[1-9][0-9]{0,11}$", error="Not a Wikidata item id like Q22686.")

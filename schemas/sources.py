@@ -4,7 +4,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from api.domain.text import fulltext_words
 from schemas.common import (
-    search_field, DateOrTimestamp, PublicId, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    DateOrTimestamp, PublicId, Timestamp, created_updated_filters, list_query_schema, page_schema, search_field,
+    text_field,
 )
 
 SOURCE_KINDS = ("article", "transcript", "social_post", "other")

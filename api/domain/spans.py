@@ -2,7 +2,7 @@
 
 A span is given by code point offsets (TextPositionSelector), by the quoted text
 with optional context (TextQuoteSelector), or both; `resolve_span` checks what was
-given and fills in the rest. Pure stdlib, so it can be tested without a database.
+given and fills in the rest. Pure (no Flask, no database), so it is tested without either.
 """
 from __future__ import annotations
 
@@ -250,7 +250,14 @@ def resolve_span(
 
 
 def _find_quote(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, int]:
-    verbatim = _occurrences(text, exact)
+    # An occurrence that starts or ends inside a user-perceived character ("e" in "e\u0301")
+    # is no occurrence of the quote: it counts only if none other exists, and then the span
+    # check in resolve_span refuses it naming the boundary.
+    occurrences = _occurrences(text, exact)
+    verbatim = [i for i in occurrences
+                if is_cluster_boundary(text, i) and is_cluster_boundary(text, i + len(exact))]
+    if occurrences and not verbatim:
+        return occurrences[0], occurrences[0] + len(exact)
     total = len(verbatim)
     matches = [
         (i, i + len(exact))

@@ -74,9 +74,18 @@ def utf16_length(text: str) -> int:
 _CLUSTER = regex.compile(r"\X")
 
 
+_SAFE = regex.compile(r"(?r)(?:\n|[ ](?=[A-Za-z0-9]))")  # searched backwards
+
+
 def _safe_start(text: str, i: int) -> int:
-    """A position at or before i where a cluster certainly starts: after a line feed
-    (UAX #29 GB4 breaks after every control character) or the start of the text."""
+    """A position at or before i where a cluster certainly starts and segmenting from there
+    gives the same boundaries as from the start of the text: after a line feed (UAX #29 GB4
+    breaks after every control character), or between a space and an ASCII letter or digit
+    (no rule joins those, and neither is a regional indicator or pictograph that later rules
+    look back to). Only the last 4,096 code points are searched, then the line start is used."""
+    found = _SAFE.search(text, max(0, i - 4096), min(len(text), i + 1))
+    if found is not None and found.end() <= i:
+        return found.end()
     return text.rfind("\n", 0, i) + 1
 
 
@@ -129,52 +138,86 @@ def _fold_cluster(cluster: str) -> str:
     return "".join(out)
 
 
+# Printable ASCII but the space: each such character is a cluster of its own (no UAX #29 rule
+# joins it to the character before), and folds to itself.
+_PLAIN_RUN = re.compile(r"[!-~]+")
+
+
 class FoldedText:
     """`fold_quote` of a text, with a map from folded offsets back to the text's own.
 
     Each grapheme cluster of the original folds on its own, so a match in the folded text
     maps back to whole clusters or to nothing: `original(i, j)` is the code point span of a
     folded match [i, j), or None when i or j falls inside one cluster's folded form.
+    Runs of plain ASCII (nearly all of an English text) are kept as single identity pieces,
+    so building the map costs one regex pass plus work on the other characters only.
     """
 
     def __init__(self, original: str):
-        pieces: list[str] = []
-        # For each emitted piece: its folded start and the original cluster span it covers.
-        self._starts: list[int] = []
-        self._spans: list[tuple[int, int]] = []
-        length = 0
-        pending_space = None  # a whitespace run is emitted as one space, spanning the run
-        for m in _CLUSTER.finditer(original):
+        self._pieces: list[str] = []
+        self._starts: list[int] = []  # folded start of each piece
+        self._spans: list[tuple[int, int]] = []  # the original span each piece covers
+        self._identity: list[bool] = []  # a plain run: every character its own cluster
+        self._length = 0
+        self._pending_space: tuple[int, int] | None = None  # a whitespace run becomes one space
+        done = 0
+        for m in _PLAIN_RUN.finditer(original):
+            start, end = m.span()
+            if end < len(original) and original[end] > "~":
+                end -= 1  # the next character may be a combining mark of this one
+            if start >= end:
+                continue
+            self._clusters(original, done, start)
+            self._flush_space()
+            self._add(original[start:end], (start, end), identity=True)
+            done = end
+        self._clusters(original, done, len(original))
+        self._flush_space()
+        self.text = "".join(self._pieces)
+        self._starts.append(self._length)
+
+    def _add(self, folded: str, span: tuple[int, int], *, identity: bool = False) -> None:
+        self._starts.append(self._length)
+        self._spans.append(span)
+        self._identity.append(identity)
+        self._pieces.append(folded)
+        self._length += len(folded)
+
+    def _flush_space(self) -> None:
+        if self._pending_space:
+            self._add(" ", self._pending_space)
+            self._pending_space = None
+
+    def _clusters(self, original: str, start: int, end: int) -> None:
+        for m in _CLUSTER.finditer(original, start, end):
             folded = _fold_cluster(m.group())
             if not folded:
                 continue
             if folded.strip(" ") == "":
-                pending_space = (pending_space[0], m.end()) if pending_space else (m.start(), m.end())
+                pending = self._pending_space
+                self._pending_space = (pending[0], m.end()) if pending else m.span()
                 continue
-            if pending_space:
-                self._starts.append(length)
-                self._spans.append(pending_space)
-                pieces.append(" ")
-                length += 1
-                pending_space = None
-            self._starts.append(length)
-            self._spans.append((m.start(), m.end()))
-            pieces.append(folded)
-            length += len(folded)
-        if pending_space:
-            self._starts.append(length)
-            self._spans.append(pending_space)
-            pieces.append(" ")
-            length += 1
-        self.text = "".join(pieces)
-        self._starts.append(length)
+            self._flush_space()
+            self._add(folded, m.span())
 
     def original(self, i: int, j: int) -> tuple[int, int] | None:
         k = bisect_right(self._starts, i) - 1
         last = bisect_right(self._starts, j - 1) - 1
-        if k < 0 or self._starts[k] != i or self._starts[last + 1] != j:
+        if k < 0 or last >= len(self._spans):
             return None
-        return self._spans[k][0], self._spans[last][1]
+        if self._identity[k]:
+            start = self._spans[k][0] + i - self._starts[k]
+        elif self._starts[k] == i:
+            start = self._spans[k][0]
+        else:
+            return None
+        if self._identity[last]:
+            end = self._spans[last][0] + j - self._starts[last]
+        elif self._starts[last + 1] == j:
+            end = self._spans[last][1]
+        else:
+            return None
+        return start, end
 
 
 def fold_quote(s: str) -> str:

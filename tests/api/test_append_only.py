@@ -25,7 +25,7 @@ def test_deleting_a_claim_with_verdicts_is_409_and_keeps_everything(api):
 def test_deleting_an_unreviewed_claim_records_what_went_away(api):
     claim = _claim(api)
     assert api.delete(f"/v1/claims/{claim['id']}", role="admin").status_code == 204
-    entries = api.get(f"/v1/audit?action=delete&resource_type=claim", role="admin").json["data"]
+    entries = api.get("/v1/audit?action=delete&resource_type=claim", role="admin").json["data"]
     assert len(entries) == 1
     details = entries[0]["details"]
     assert details["text"] == "exports grew 12 percent in 2024" and details["tags"] == ["trade"]

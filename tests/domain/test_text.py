@@ -5,9 +5,13 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api.domain.spans import SpanOutOfRange, context, resolve_span
-from api.domain.text import cluster_boundaries, fold_quote, fold_search, is_cluster_boundary, name_tokens, variant_key
+from api.domain.text import (
+    FoldedText, cluster_boundaries, fold_quote, fold_search, is_cluster_boundary, name_tokens, variant_key,
+)
 
 NFD_TEXT = "Rene\u0301e Okafor told reporters the dam would hold."  # Renée, decomposed
 
@@ -114,3 +118,69 @@ def test_a_name_word_stays_one_word_in_every_script():
 def test_boundaries_in_a_window_start_where_a_cluster_starts():
     text = "ab\nc\u0301d"
     assert cluster_boundaries(text, 3, 6) == [3, 5, 6]
+
+
+PIECES = ["a", "Z", "9", " ", "\n", "e\u0301", "\u0301", "\u200d", "\ufe0f", "\U0001f1fa", "\U0001f1e6",
+          "\U0001f468\u200d\U0001f469", "\u1112\u1161\u11ab", "\U0001f44d\U0001f3fd", "\r\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=120), st.integers(0, 400), st.integers(0, 40))
+def test_windowed_boundaries_equal_segmenting_the_whole_text(pieces, lo, width):
+    import regex
+    text = "".join(pieces)
+    truth = {0} | {m.end() for m in regex.finditer(r"\X", text)}
+    hi = min(len(text), lo + width)
+    assert cluster_boundaries(text, lo, hi) == sorted(b for b in truth if lo <= b <= hi)
+
+
+def test_boundaries_deep_in_a_long_line_cost_a_window_not_the_text():
+    import time
+    text = "word " * 200_000  # one line of a million code points
+    started = time.perf_counter()
+    for i in range(0, 1_000_000, 5_000):
+        cluster_boundaries(text, i, i + 32)
+    assert time.perf_counter() - started < 0.5
+
+
+def _reference_fold(text: str) -> tuple[str, dict[int, int], dict[int, int]]:
+    """Cluster by cluster, the slow obvious way: (folded text, {folded start: original start},
+    {folded end: original end}) of every piece a match may start or end at."""
+    import regex
+
+    from api.domain.text import _fold_cluster
+    out, starts, ends, pending = "", {}, {}, None
+
+    def emit(piece: str, start: int, end: int) -> None:
+        nonlocal out
+        starts[len(out)] = start
+        out += piece
+        ends[len(out)] = end
+
+    for m in regex.finditer(r"\X", text):
+        folded = _fold_cluster(m.group())
+        if not folded:
+            continue
+        if not folded.strip(" "):
+            pending = (pending[0], m.end()) if pending else m.span()
+            continue
+        if pending:
+            emit(" ", *pending)
+            pending = None
+        emit(folded, *m.span())
+    if pending:
+        emit(" ", *pending)
+    return out, starts, ends
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["Ab", "x.", "\u2019", "\u2026", "\u00ad", " \u00a0", "\u00e9", "\t"]), max_size=60))
+def test_folded_map_matches_cluster_by_cluster_folding(pieces):
+    text = "".join(pieces)
+    folded = FoldedText(text)
+    expected_text, starts, ends = _reference_fold(text)
+    assert folded.text == expected_text
+    for i in range(len(folded.text)):
+        for j in range(i + 1, len(folded.text) + 1):
+            want = (starts[i], ends[j]) if i in starts and j in ends else None
+            assert folded.original(i, j) == want, (text, i, j)
