@@ -97,3 +97,11 @@ def test_a_search_is_bounded_in_words_and_answers_at_the_bound(api, url, name, w
 def test_the_index_migration_drops_the_same_invisible_characters_as_the_fold():
     migration = importlib.import_module("api.migrations.0004_search_folding")
     assert set(migration.INVISIBLE) == INVISIBLE
+
+
+def test_the_demo_data_finds_zelenskyy_by_his_ukrainian_and_russian_spellings(api, samples):
+    for source in samples.values():
+        assert api.post(f"/v1/sources/{source['id']}/extraction").status_code == 200
+    for spelling in ("Зеленський", "Зеленский", "Володимир Зеленський"):
+        names = [p["name"] for p in api.get("/v1/people", query_string={"name": spelling}).json["data"]]
+        assert names == ["Volodymyr Zelenskyy"], spelling
