@@ -14,7 +14,7 @@ from api.idempotency import init_idempotency
 from api.openapi import complete_spec
 from api.web import init_web
 from api.views.common import register_id_converters
-from api.views import audit, claimreviews, claims, events, exports, health, keys, people, sources, verdicts
+from api.views import audit, claimreviews, claims, events, exports, health, keys, people, review_page, sources, verdicts
 from schemas.common import ProblemSchema
 
 BLUEPRINTS = (health.blp, sources.blp, people.blp, events.blp, claims.blp, verdicts.blp, claimreviews.blp,
@@ -112,6 +112,7 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     complete_spec(api)
+    app.register_blueprint(review_page.blp)  # HTML for the public, not part of the API
     app.extensions["claimtrack_api"] = api
 
     @app.get("/openapi.yaml")

@@ -19,6 +19,20 @@ def _list(env: dict, name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
 
+def _url_template(env: dict, name: str) -> str | None:
+    """An absolute http(s) URL with {claim_id} as its only placeholder, or None."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        filled = raw.format(claim_id="clm_x")
+    except (KeyError, IndexError, ValueError):
+        raise SystemExit(f"{name} may contain only the placeholder {{claim_id}}, got {raw!r}") from None
+    if "{claim_id}" not in raw or not filled.startswith(("https://", "http://")):
+        raise SystemExit(f"{name} must be an http(s) URL containing {{claim_id}}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str = "sqlite:///claimtrack.db"
@@ -33,6 +47,7 @@ class Config:
     organization_name: str = "claimtrack"
     organization_url: str | None = None
     public_url: str | None = None
+    claimreview_url_template: str | None = None  # e.g. https://desk.example/fact-checks/{claim_id}
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Config":
@@ -50,6 +65,7 @@ class Config:
             organization_name=env.get("CLAIMTRACK_ORGANIZATION_NAME") or cls.organization_name,
             organization_url=env.get("CLAIMTRACK_ORGANIZATION_URL") or None,
             public_url=(env.get("CLAIMTRACK_PUBLIC_URL") or "").rstrip("/") or None,
+            claimreview_url_template=_url_template(env, "CLAIMTRACK_CLAIMREVIEW_URL_TEMPLATE"),
         )
 
     def with_(self, **changes) -> "Config":

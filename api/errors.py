@@ -93,6 +93,31 @@ def http_exception_response(error: HTTPException) -> Response:
     return problem_response(problem)
 
 
+# SQLite: the lock was held past the busy timeout, or the file cannot be reached.
+_SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable to open database",
+                       "disk i/o error", "database or disk is full")
+# PostgreSQL SQLSTATE classes/codes: connection exception (08), insufficient resources (53),
+# operator intervention (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
+_POSTGRES_UNAVAILABLE = ("08", "53", "57P01", "57P02", "57P03")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Is this a failure to reach the database (worth a retry: 503), rather than a statement
+    the database refused (a bug or an input we should have bounded: never 503, or clients
+    retry forever)? SQLite's "parser stack overflow" is the second kind."""
+    if isinstance(error, peewee.InterfaceError):
+        return True  # the connection is closed or broken
+    if not isinstance(error, peewee.OperationalError):
+        return False
+    sqlstate = getattr(getattr(error, "orig", None) or error.__cause__ or error.__context__, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate.startswith(_POSTGRES_UNAVAILABLE)
+    if "sqlite" in type(getattr(error, "orig", None) or error.__cause__ or error).__module__:
+        message = str(error).lower()
+        return any(fragment in message for fragment in _SQLITE_UNAVAILABLE)
+    return True  # psycopg without an SQLSTATE: the server never answered (connection refused, reset)
+
+
 def register_error_handlers(app) -> None:
     """Problems raised anywhere, and a last resort that never shows a stack trace.
 
@@ -106,7 +131,7 @@ def register_error_handlers(app) -> None:
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return http_exception_response(error)
-        if isinstance(error, (peewee.OperationalError, peewee.InterfaceError)):
+        if database_unavailable(error):
             # The database went away (a restart) or stayed locked past the busy timeout: the
             # request can be retried; the pool replaces the broken connection on the next one.
             log.warning("database unavailable: %s", error)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from api.domain.cursors import InvalidCursor, decode_cursor, encode_cursor
+from api.domain.cursors import MAX_ROW_ID, InvalidCursor, decode_cursor, encode_cursor
 from api.domain.errors import Invalid
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
@@ -27,12 +27,40 @@ def _to_cursor_value(value):
 
 
 def _from_cursor_value(field: peewee.Field, value):
-    if isinstance(field, peewee.DateTimeField):
+    """The sort value a cursor carries, checked against the field it sorts by: a tampered
+    cursor (a number where a timestamp belongs, NULL for a required field) is InvalidCursor,
+    never a query the database refuses."""
+    if value is None:
+        if field.null:
+            return None
+    elif isinstance(field, peewee.DateTimeField):
         try:
             return dt.datetime.strptime(value, TIMESTAMP_FORMAT)
         except (TypeError, ValueError):
-            raise InvalidCursor("The cursor is not one this API issued.") from None
-    return value
+            pass
+    elif isinstance(field, (peewee.CharField, peewee.TextField)):
+        if isinstance(value, str):
+            return value
+    elif isinstance(field, peewee.IntegerField):
+        if isinstance(value, int) and abs(value) <= MAX_ROW_ID:
+            return value
+    raise InvalidCursor("The cursor is not one this API issued.")
+
+
+def _after(field: peewee.Field, row_id_field: peewee.Field, value, last_id: int, descending: bool):
+    """Rows after (value, last_id) in the page order. NULL sorts after every value (ascending
+    NULLS LAST, descending NULLS FIRST) on SQLite and PostgreSQL alike, where a plain row
+    comparison with NULL is NULL and would drop those rows."""
+    key, last = peewee.Tuple(field, row_id_field), peewee.Tuple(value, last_id)
+    if not field.null:
+        return key < last if descending else key > last
+    if descending:
+        if value is None:
+            return (field.is_null() & (row_id_field < last_id)) | field.is_null(False)
+        return field.is_null(False) & (key < last)
+    if value is None:
+        return field.is_null() & (row_id_field > last_id)
+    return (field.is_null(False) & (key > last)) | field.is_null()
 
 
 def paginate(query: peewee.ModelSelect, *, sort: str, cursor: str | None, limit: int) -> Page:
@@ -47,10 +75,11 @@ def paginate(query: peewee.ModelSelect, *, sort: str, cursor: str | None, limit:
             value = _from_cursor_value(field, value)
         except InvalidCursor as error:
             raise Invalid("cursor", str(error), slug="invalid-cursor") from None
-        after = peewee.Tuple(field, model.id) < peewee.Tuple(value, last_id) if descending \
-            else peewee.Tuple(field, model.id) > peewee.Tuple(value, last_id)
-        query = query.where(after)
-    order = (field.desc(), model.id.desc()) if descending else (field.asc(), model.id.asc())
+        query = query.where(_after(field, model.id, value, last_id, descending))
+    # NULLS only where a NULL can be: on SQLite an explicit NULLS LAST keeps an index from
+    # giving the order, and most sort keys are required.
+    nulls = ("FIRST" if descending else "LAST") if field.null else None
+    order = (field.desc(nulls=nulls), model.id.desc()) if descending else (field.asc(nulls=nulls), model.id.asc())
     rows = list(query.order_by(*order).limit(limit + 1))
     next_cursor = None
     if len(rows) > limit:

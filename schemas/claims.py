@@ -1,17 +1,26 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from api.domain.tags import TAG_RULE, is_valid_tag
+from api.domain.text import fulltext_words
 from api.domain.verdicts import STATUSES
 from api.domain.vocabulary import ORIGINS
 from schemas.common import (
-    PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, search_field,
+    text_field,
 )
 from schemas.events import EventRefSchema
 from schemas.people import PersonRefSchema
 from schemas.verdicts import VerdictSummarySchema
 
-TAG = validate.Regexp(r"^[^\s,][^,]{0,63}$", error="A tag is 1..64 characters, no commas, not starting with a space.")
+
+def _tag(value: str) -> None:
+    if not is_valid_tag(value):
+        raise ValidationError(f"A tag is {TAG_RULE}.")
+
+
+TAG = _tag
 
 
 class ClaimWriteSchema(Schema):
@@ -20,7 +29,8 @@ class ClaimWriteSchema(Schema):
                         metadata={"description": "The person asserting the claim; null when the outlet states it."})
     events = fields.List(PublicId("event"), validate=validate.Length(max=100))
     appearances = fields.List(fields.Nested(SpanInSchema), validate=validate.Length(min=1, max=100))
-    tags = fields.List(fields.String(validate=TAG), validate=validate.Length(max=50))
+    tags = fields.List(fields.String(validate=TAG, metadata={"description": f"A tag is {TAG_RULE}."}),
+                       validate=validate.Length(max=50))
     checkworthiness = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1), allow_nan=False)
 
 
@@ -55,6 +65,9 @@ ClaimQuerySchema = list_query_schema("ClaimQuery", ("created_at", "updated_at"),
     "source": PublicId("source"),
     "origin": fields.String(validate=validate.OneOf(ORIGINS)),
     "tag": fields.String(validate=TAG),
-    "q": text_field(500, metadata={"description": "Full-text search in claim text."}),
+    "q": search_field(500, fulltext_words, metadata={"description": "Full-text search in claim text (at most 20 words)."}),
+    "bom": fields.Boolean(load_default=False, metadata={
+        "description": "With Accept: text/csv, start the file with a UTF-8 byte order mark so that Excel reads "
+                       "’ — é correctly."}),
     **created_updated_filters(),
 })

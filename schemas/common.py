@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Callable
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.domain.ids import decode_id, encode_id
+from api.domain.text import MAX_SEARCH_WORDS
 from api.domain.vocabulary import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 OFFSET_MODES = ("codepoints", "utf16")
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$")
+# RFC 3339 §5.6 date-time: any number of fraction digits (more than we keep are truncated).
+_RFC3339 = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -37,15 +41,28 @@ def _format_timestamp(value: dt.datetime) -> str:
     return value.isoformat(timespec="milliseconds") + "Z"
 
 
-def parse_timestamp(value: str) -> dt.datetime:
-    """RFC 3339 → naive UTC (how timestamps are stored)."""
-    if not isinstance(value, str) or not _RFC3339.match(value):
+def parse_aware_timestamp(value: str) -> dt.datetime:
+    """RFC 3339 → an aware datetime with the offset as given. Fractions beyond microseconds
+    (what both databases store) are truncated, not rounded. ValidationError otherwise."""
+    match = _RFC3339.match(value) if isinstance(value, str) else None
+    if match is None:
         raise ValidationError("Not an RFC 3339 timestamp like 2025-08-15T19:00:00Z.")
+    day, time_of_day, fraction, offset = match.groups()
+    offset = "+00:00" if offset in "Zz" else offset
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+        return dt.datetime.fromisoformat(f"{day}T{time_of_day}.{(fraction or '')[:6]:0<6}{offset}")
     except ValueError:
-        raise ValidationError("Not an RFC 3339 timestamp like 2025-08-15T19:00:00Z.") from None
-    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        raise ValidationError("Not a valid date and time (check the month, day, hour and offset).") from None
+
+
+def parse_timestamp(value: str) -> dt.datetime:
+    """RFC 3339 → naive UTC (how timestamps are stored). A time whose UTC form falls outside
+    years 1..9999 (0001-01-01T00:00:00+01:00, 9999-12-31T23:59:59-01:00) is a ValidationError."""
+    parsed = parse_aware_timestamp(value)
+    try:
+        return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise ValidationError("Outside the years 0001..9999 once converted to UTC.") from None
 
 
 class Timestamp(fields.Field):
@@ -65,7 +82,16 @@ class Timestamp(fields.Field):
 
 
 class DateOrTimestamp(fields.String):
-    """A calendar date (`2025-08-15`) or an RFC 3339 timestamp, kept as given but normalised."""
+    """A calendar date (`2025-08-15`) or an RFC 3339 timestamp, kept as given but normalised.
+
+    Timestamps become UTC (`…Z`, milliseconds) so that they sort and compare as strings; with
+    keep_offset=True (a source's publication time) the writer's own offset is kept instead
+    (`2025-08-15T19:00:00.000-07:00`), so the local calendar date stays what the outlet printed.
+    """
+
+    def __init__(self, *, keep_offset: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.keep_offset = keep_offset
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -75,14 +101,29 @@ class DateOrTimestamp(fields.String):
             except ValueError:
                 raise ValidationError("Not a valid date.") from None
         try:
-            return _format_timestamp(parse_timestamp(value))
-        except ValidationError:
-            raise ValidationError("Expected a date (2025-08-15) or an RFC 3339 timestamp.") from None
+            utc = parse_timestamp(value)
+        except ValidationError as error:
+            raise ValidationError(f"Expected a date (2025-08-15) or an RFC 3339 timestamp: {error.messages[0]}") \
+                from None
+        if not self.keep_offset:
+            return _format_timestamp(utc)
+        aware = parse_aware_timestamp(value)
+        offset = aware.isoformat()[-6:]
+        return aware.replace(tzinfo=None).isoformat(timespec="milliseconds") + ("Z" if offset == "+00:00" else offset)
 
 
 def _not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("Must not be blank.")
+
+
+def search_field(max_length: int, words: Callable[[str], list[str]], **kwargs) -> fields.String:
+    """A search parameter: 1..max_length characters of at most MAX_SEARCH_WORDS words, as
+    `words` (the search's own folding) counts them."""
+    def _few_words(value: str) -> None:
+        if len(words(value)) > MAX_SEARCH_WORDS:
+            raise ValidationError(f"At most {MAX_SEARCH_WORDS} words.")
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank, _few_words], **kwargs)
 
 
 def text_field(max_length: int, **kwargs) -> fields.String:

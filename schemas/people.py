@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.domain.text import fulltext_words, search_words
 from schemas.common import (
-    PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    PublicId, SpanInSchema, SpanSchema, Timestamp, created_updated_filters, list_query_schema, page_schema, search_field,
+    text_field,
 )
 
 WIKIDATA = validate.Regexp(r"^Q[1-9][0-9]{0,11}$", error="Not a Wikidata item id like Q22686.")
@@ -46,8 +48,8 @@ class MergeSchema(Schema):
 
 PersonPageSchema = page_schema(PersonSchema, "PersonPage")
 PersonQuerySchema = list_query_schema("PersonQuery", ("created_at", "updated_at"), {
-    "name": text_field(300, metadata={"description": "Name or alias, ignoring case and accents; each word may be a prefix."}),
-    "q": text_field(500, metadata={"description": "Full-text search in names, aliases and description."}),
+    "name": search_field(300, search_words, metadata={"description": "Name or alias, ignoring case, accents and script; each word may be a prefix (at most 20 words)."}),
+    "q": search_field(500, fulltext_words, metadata={"description": "Full-text search in names, aliases and description (at most 20 words)."}),
     "wikidata_id": fields.String(validate=WIKIDATA),
     **created_updated_filters(),
 })

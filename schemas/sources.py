@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from api.domain.text import fulltext_words
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND, SOURCE_KINDS
 from schemas.common import (
-    DateOrTimestamp, PublicId, Timestamp, created_updated_filters, list_query_schema, page_schema, text_field,
+    DateOrTimestamp, PublicId, Timestamp, created_updated_filters, list_query_schema, page_schema, search_field,
+    text_field,
 )
 
 LANGUAGE = validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Not a BCP 47 language tag like en or pt-BR.")
@@ -22,7 +24,7 @@ class SourceMetadataSchema(Schema):
     url = fields.String(allow_none=True, validate=[validate.Length(max=2000), HTTP_URL])
     publisher = fields.String(allow_none=True, validate=validate.Length(max=300))
     author = fields.String(allow_none=True, validate=validate.Length(max=300))
-    published_at = DateOrTimestamp(allow_none=True, metadata={"example": "2025-08-15"})
+    published_at = DateOrTimestamp(keep_offset=True, allow_none=True, metadata={"example": "2025-08-15"})
     language = fields.String(allow_none=True, validate=[validate.Length(max=35), LANGUAGE], metadata={"example": "en"})
 
 
@@ -57,6 +59,6 @@ SourcePageSchema = page_schema(SourceSchema, "SourcePage")
 SourceQuerySchema = list_query_schema("SourceQuery", ("created_at", "updated_at"), {
     "kind": fields.String(validate=validate.OneOf(SOURCE_KINDS)),
     "publisher": text_field(300),
-    "q": text_field(500, metadata={"description": "Full-text search in title and text."}),
+    "q": search_field(500, fulltext_words, metadata={"description": "Full-text search in title and text (at most 20 words)."}),
     **created_updated_filters(),
 })

@@ -16,14 +16,16 @@ class Appearance:
 
 @dataclass(frozen=True)
 class Review:
-    url: str
-    claim_text: str
+    url: str  # a page the public can open: the desk's article, or claimtrack's public review page
+    api_url: str  # the authenticated API resource, given as @id
+    claim_text: str  # the claim's own text, never the sentence it was extracted from
     claimant: str | None
     rating: str
-    reviewed_on: str  # YYYY-MM-DD
+    reviewed_at: str  # RFC 3339 (an instant: a date alone would move with the reader's time zone)
     organization: str
     organization_url: str | None
     appearances: list[Appearance]
+    rationale: str | None = None  # the verdict's rationale, published as reviewBody
 
 
 def _organization(name: str | None, url: str | None = None) -> dict | None:
@@ -32,14 +34,24 @@ def _organization(name: str | None, url: str | None = None) -> dict | None:
     return {"@type": "Organization", "name": name, **({"url": url} if url else {})}
 
 
+def claim_url(template: str | None, base_url: str, claim_id: str) -> str:
+    """ClaimReview `url`: the template with {claim_id} filled in (the desk's own article), or
+    claimtrack's public read-only review page."""
+    return template.format(claim_id=claim_id) if template else f"{base_url}/reviews/{claim_id}"
+
+
 def claim_review(review: Review) -> dict:
+    """schema.org ClaimReview (https://schema.org/ClaimReview). What is not known is left out
+    (schema.org allows every property to be missing), never invented. Dates as stored: a
+    source's publication date or time with the outlet's own offset; the review's time in UTC."""
     first = review.appearances[0] if review.appearances else None
-    # Who made the claim: the person quoted, else the outlet that published it.
+    # Who made the claim: the person quoted, else the outlet that published it, else nobody.
     author = {"@type": "Person", "name": review.claimant} if review.claimant else \
-        _organization(first.publisher if first else None) or {"@type": "Organization", "name": "unknown"}
-    item = {"@type": "Claim", "author": author,
+        _organization(first.publisher if first else None)
+    item = {"@type": "Claim", **({"author": author} if author else {}),
             "appearance": [
-                {"@type": "CreativeWork", **{k: v for k, v in (("url", a.url), ("headline", a.headline)) if v},
+                {"@type": "CreativeWork", **{k: v for k, v in (("url", a.url), ("headline", a.headline),
+                                                               ("datePublished", a.published_at)) if v},
                  **({"publisher": _organization(a.publisher)} if a.publisher else {})}
                 for a in review.appearances]}
     if first and first.published_at:
@@ -47,11 +59,13 @@ def claim_review(review: Review) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
+        "@id": review.api_url,
         "url": review.url,
         "claimReviewed": review.claim_text,
-        "datePublished": review.reviewed_on,
+        "datePublished": review.reviewed_at,
         "author": _organization(review.organization, review.organization_url),
         "itemReviewed": item,
+        **({"reviewBody": review.rationale} if review.rationale else {}),
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": RATING_VALUES[review.rating],

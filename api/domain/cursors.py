@@ -6,6 +6,11 @@ import binascii
 import json
 
 
+# Row ids are BIGINT keys: a larger id is no row of ours, and would overflow the database's
+# integer type (a 500) if sent on.
+MAX_ROW_ID = 2**63 - 1
+
+
 class InvalidCursor(ValueError):
     pass
 
@@ -24,6 +29,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[object, int]:
         raise InvalidCursor("The cursor is not one this API issued.") from None
     if cursor_sort != sort:
         raise InvalidCursor(f"The cursor was made for sort={cursor_sort!r}, not sort={sort!r}.")
-    if not isinstance(row_id, int) or isinstance(row_id, bool) or not isinstance(value, (str, int, float, type(None))):
+    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 <= row_id <= MAX_ROW_ID \
+            or not isinstance(value, (str, int, float, type(None))) or isinstance(value, bool):
         raise InvalidCursor("The cursor is not one this API issued.")
     return value, row_id

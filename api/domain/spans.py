@@ -2,14 +2,15 @@
 
 A span is given by code point offsets (TextPositionSelector), by the quoted text
 with optional context (TextQuoteSelector), or both; `resolve_span` checks what was
-given and fills in the rest. Pure stdlib, so it can be tested without a database.
+given and fills in the rest. Pure (no Flask, no database), so it is tested without either.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
+
+from api.domain.text import FoldedText, cluster_boundaries, fold_quote, is_cluster_boundary
 
 __all__ = [
     "CONTEXT_UNITS",
@@ -130,118 +131,25 @@ def _utf16_len(s: str) -> int:
 
 # --------------------------------------------------------------------------- context
 
-_ZWJ = "\u200d"
-
-
-def _extends_previous(ch: str) -> bool:
-    """True for characters that belong to the character before them: combining marks,
-    variation selectors (U+FE0F makes 🗳 an emoji), emoji skin tones, zero width joiner."""
-    return (
-        unicodedata.category(ch) in ("Mn", "Mc", "Me")
-        or ch == _ZWJ
-        or "\U0001f3fb" <= ch <= "\U0001f3ff"
-    )
-
-
-def _splits_character(text: str, i: int) -> bool:
-    """Would cutting text at i separate a base character from what modifies it?
-    (A simplification of grapheme clusters: good for accents and common emoji.)"""
-    return 0 < i < len(text) and (_extends_previous(text[i]) or text[i - 1] == _ZWJ)
-
 
 def context(text: str, start: int, end: int, units: int = CONTEXT_UNITS) -> tuple[str, str]:
     """(prefix, suffix): at most `units` UTF-16 code units of text just before start and
-    just after end. Cuts only between whole code points (so never inside a surrogate pair)
-    and, where it can, not between a character and its combining marks."""
+    just after end, cut only at extended grapheme cluster boundaries (UAX #29), so never
+    inside a surrogate pair, between a letter and its combining mark, or inside an emoji
+    sequence or flag. A cluster longer than `units` leaves that side shorter (even empty)."""
     # Every code point is 1 or 2 units, so `units` code points always cover enough text.
     p = max(0, start - units)
     while _utf16_len(text[p:start]) > units:
         p += 1
-    while p < start and _splits_character(text, p):
-        p += 1
+    if p < start:
+        p = next(b for b in cluster_boundaries(text, p, start) if b >= p)
 
     q = min(len(text), end + units)
     while _utf16_len(text[end:q]) > units:
         q -= 1
-    while q > end and _splits_character(text, q):
-        q -= 1
+    if q > end:
+        q = max(b for b in cluster_boundaries(text, end, q) if b <= q)
     return text[p:start], text[end:q]
-
-
-# --------------------------------------------------------------------------- normalization
-# People type quotes by hand (curl, forms): straight quotes for curly ones, "-" for dashes,
-# "..." for "…", plain spaces for NBSP or line breaks. When a quote is not in the text
-# verbatim we compare both sides after folding those variants together.
-
-_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lie above U+3000
-
-# Length-preserving replacements (one code point for one), so offsets stay put.
-_FOLD = str.maketrans(
-    {
-        **{c: "'" for c in "\u2018\u2019\u201a\u201b\u02bc\u2032"},  # ‘ ’ ‚ ‛ ʼ ′
-        **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},  # “ ” „ ‟ ″
-        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},  # ‐ ‑ ‒ – — ― −
-        **{c: " " for c in _WHITESPACE},
-    }
-)
-# Replacements that change the length: whitespace runs become one space, … becomes "...".
-_RESIZE = re.compile(r" {2,}|…")
-
-
-class _Folded:
-    """A normalized copy of a text plus a map from its offsets back to the original.
-
-    The map lists only the places where lengths changed; between them offsets differ
-    by a constant, so the map is small and lookups are a bisect.
-    """
-
-    def __init__(self, original: str):
-        folded = original.translate(_FOLD)
-        pieces: list[str] = []
-        # (folded_start, folded_end, original_start, original_end) of each resized piece.
-        self._resized: list[tuple[int, int, int, int]] = []
-        shift = 0  # folded offset minus original offset so far
-        last = 0
-        for m in _RESIZE.finditer(folded):
-            pieces.append(folded[last : m.start()])
-            replacement = " " if m.group() != "…" else "..."
-            fs = m.start() + shift
-            self._resized.append((fs, fs + len(replacement), m.start(), m.end()))
-            pieces.append(replacement)
-            shift += len(replacement) - (m.end() - m.start())
-            last = m.end()
-        pieces.append(folded[last:])
-        self.text = "".join(pieces)
-        self._starts = [r[0] for r in self._resized]
-
-    def original_start(self, i: int) -> int | None:
-        """Original offset for a match starting at folded offset i; None if i falls inside
-        a resized piece (e.g. a quote "..." matching the tail of a "....")."""
-        k = bisect_right(self._starts, i) - 1
-        if k < 0:
-            return i
-        fs, fe, os_, oe = self._resized[k]
-        if i == fs:
-            return os_
-        if i < fe:
-            return None
-        return oe + (i - fe)
-
-    def original_end(self, i: int) -> int | None:
-        """Original offset for a match ending (exclusive) at folded offset i > 0."""
-        k = bisect_left(self._starts, i) - 1  # last resized piece starting before i
-        if k < 0:
-            return i
-        fs, fe, os_, oe = self._resized[k]
-        if i == fe:
-            return oe
-        if i < fe:
-            return None
-        return oe + (i - fe)
-
-
-def _fold(s: str) -> str:
-    return _Folded(s).text
 
 
 # --------------------------------------------------------------------------- resolution
@@ -280,6 +188,14 @@ def _occurrences(haystack: str, needle: str) -> list[int]:
     return found
 
 
+def _nearest_boundaries(text: str, i: int) -> str:
+    """'3 or 5': the cluster boundaries either side of offset i."""
+    around = cluster_boundaries(text, i - 64, i + 64)
+    before = max((b for b in around if b < i), default=0)
+    after = min((b for b in around if b > i), default=len(text))
+    return f"{before} or {after}"
+
+
 def _excerpt(s: str, limit: int = 80) -> str:
     return repr(s if len(s) <= limit else s[: limit - 1] + "…")
 
@@ -307,24 +223,41 @@ def resolve_span(
         if exact is None:
             raise SpanOutOfRange("span", "Give start and end, or exact (the quoted text), or both.")
         start, end = _find_quote(text, exact, prefix or "", suffix or "")
+        field_from_quote = True
     else:
+        field_from_quote = False
         _check_offsets(text, start, end)
         if exact is not None:
             actual = text[start:end]
             # Accept hand-typed variants here too; what we store is the source's own text.
-            if actual != exact and _fold(actual) != _fold(exact):
+            if actual != exact and fold_quote(actual) != fold_quote(exact):
                 raise SpanMismatch(
                     "exact",
                     f"The text at {start}..{end} is {_excerpt(actual)}, not {_excerpt(exact)}; "
                     f"fix the offsets or the quote, or give only one of them.",
                 )
 
+    for field, offset in (("start", start), ("end", end)):
+        if not is_cluster_boundary(text, offset):
+            raise SpanOutOfRange(
+                "exact" if exact is not None and field_from_quote else field,
+                f"The span {start}..{end} would split a user-perceived character at {offset} "
+                f"(a letter and its combining mark, an emoji sequence or a flag: an extended grapheme "
+                f"cluster, UAX #29); move {field} to {_nearest_boundaries(text, offset)}.",
+            )
     before, after = context(text, start, end)
     return Span(start=start, end=end, exact=text[start:end], prefix=before, suffix=after)
 
 
 def _find_quote(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, int]:
-    verbatim = _occurrences(text, exact)
+    # An occurrence that starts or ends inside a user-perceived character ("e" in "e\u0301")
+    # is no occurrence of the quote: it counts only if none other exists, and then the span
+    # check in resolve_span refuses it naming the boundary.
+    occurrences = _occurrences(text, exact)
+    verbatim = [i for i in occurrences
+                if is_cluster_boundary(text, i) and is_cluster_boundary(text, i + len(exact))]
+    if occurrences and not verbatim:
+        return occurrences[0], occurrences[0] + len(exact)
     total = len(verbatim)
     matches = [
         (i, i + len(exact))
@@ -335,13 +268,14 @@ def _find_quote(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, i
     # copied exactly never becomes ambiguous with its look-alikes. Hand-typed context can
     # fail verbatim just like a hand-typed quote, hence also when context removed them all.
     if not matches and (not verbatim or prefix or suffix):
-        folded = _Folded(text)
-        quote, want_before, want_after = _fold(exact), _fold(prefix), _fold(suffix)
+        folded = FoldedText(text)
+        quote, want_before, want_after = fold_quote(exact), fold_quote(prefix), fold_quote(suffix)
         found = 0
-        for i in _occurrences(folded.text, quote):
-            s, e = folded.original_start(i), folded.original_end(i + len(quote))
-            if s is None or e is None:
+        for i in _occurrences(folded.text, quote) if quote else ():
+            where = folded.original(i, i + len(quote))
+            if where is None:  # starts or ends inside a character's folded form
                 continue
+            s, e = where
             found += 1
             before_ok = folded.text.endswith(want_before, 0, i)
             if before_ok and folded.text.startswith(want_after, i + len(quote)):

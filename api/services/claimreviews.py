@@ -1,7 +1,7 @@
 """Publishing reviewed claims as schema.org ClaimReview."""
 from __future__ import annotations
 
-from api.domain.claimreview import Appearance, Review, claim_review
+from api.domain.claimreview import Appearance, Review, claim_review, claim_url
 from api.domain.ids import encode_id
 from api.domain.errors import NotFound
 from api.models import Claim, Source
@@ -9,7 +9,8 @@ from api.pagination import Page, paginate
 from api.services.claims import ClaimDetails, claim_details, get_claim
 
 
-def _reviews(claims: list[ClaimDetails], *, base_url: str, organization: str, organization_url: str | None) -> list[dict]:
+def _reviews(claims: list[ClaimDetails], *, base_url: str, organization: str, organization_url: str | None,
+             url_template: str | None = None) -> list[dict]:
     source_ids = {a.source_id for c in claims for a in c.appearances}
     sources = {s.id: s for s in Source.select(Source.id, Source.url, Source.title, Source.publisher, Source.published_at)
                .where(Source.id.in_(list(source_ids)))} if source_ids else {}
@@ -19,12 +20,13 @@ def _reviews(claims: list[ClaimDetails], *, base_url: str, organization: str, or
         appearances = [sources[a.source_id] for a in details.appearances]
         claim_id = encode_id("claim", claim.id)
         reviews.append(claim_review(Review(
-            url=f"{base_url}/v1/claims/{claim_id}/claimreview",
+            url=claim_url(url_template, base_url, claim_id),
+            api_url=f"{base_url}/v1/claims/{claim_id}/claimreview",
             claim_text=claim.text,
             claimant=details.claimant.name if details.claimant else None,
             rating=details.latest_verdict.rating,
-            reviewed_on=details.latest_verdict.created_at.date().isoformat(),
-            organization=organization, organization_url=organization_url,
+            reviewed_at=details.latest_verdict.created_at.isoformat(timespec="milliseconds") + "Z",
+            organization=organization, organization_url=organization_url, rationale=details.latest_verdict.rationale,
             appearances=[Appearance(s.url, s.title, s.publisher, s.published_at) for s in appearances],
         )))
     return reviews

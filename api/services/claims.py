@@ -5,8 +5,11 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from api.db import database
+from api.domain.errors import Conflict
+from api.domain.ids import encode_id
+from api.domain.tags import normalize_tag
 from api.domain.vocabulary import MANUAL
-from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person
+from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
@@ -35,7 +38,7 @@ class ClaimDetails:
 
 
 def _normalize_tags(tags: list[str]) -> list[str]:
-    return list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
+    return list(dict.fromkeys(normalize_tag(tag) for tag in tags if tag.strip()))
 
 
 def _set_links(claim_id: int, *, tags=None, events=None, appearances=None) -> None:
@@ -128,7 +131,7 @@ def claims_query(filters: dict):
     if "source" in filters:
         query = query.where(Claim.id.in_(Appearance.select(Appearance.claim).where(Appearance.source == filters["source"])))
     if filters.get("tag"):
-        query = query.where(Claim.id.in_(ClaimTag.select(ClaimTag.claim).where(ClaimTag.tag == filters["tag"].strip().lower())))
+        query = query.where(Claim.id.in_(ClaimTag.select(ClaimTag.claim).where(ClaimTag.tag == normalize_tag(filters["tag"]))))
     if filters.get("q"):
         query = query.where(full_text_match(Claim, filters["q"]))
     return time_filters(query, Claim, filters)
@@ -176,8 +179,20 @@ def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | 
 
 
 def delete_claim(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
+    """Delete an unreviewed claim. Raises NotFound, PreconditionFailed (stale `if_match`), and
+    Conflict (slug claim-has-verdicts) once it has a verdict: verdicts are append-only history,
+    and a deleted claim would take them along. The audit entry keeps what went away."""
     with database.atomic():
         claim = get_locked_or_404(Claim, pk)
         check_etag(claim, if_match)
+        if Verdict.select().where(Verdict.claim == pk).exists():
+            raise Conflict(f"Claim {encode_id('claim', pk)} has verdicts, which are never deleted; record a new "
+                           "verdict (e.g. unverifiable, with the reason in its rationale) instead.",
+                           slug="claim-has-verdicts")
+        details = claim_details([claim])[0]
         Claim.delete().where(Claim.id == pk).execute()
-        audit.record(actor, "delete", "claim", pk)
+        audit.record(actor, "delete", "claim", pk, text=claim.text, origin=claim.origin, tags=details.tags,
+                     claimant=claim.claimant_id and encode_id("person", claim.claimant_id),
+                     events=[encode_id("event", e.id) for e in details.events],
+                     appearances=[{"source": encode_id("source", a.source_id), "start": a.start, "end": a.end,
+                                   "exact": a.exact} for a in details.appearances])

@@ -1,7 +1,6 @@
 """Small pieces every service uses: lookups that 404, version bumps, common filters."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 import peewee
@@ -10,10 +9,9 @@ from api.conditional import check_if_match, etag_of
 from api.db import database, is_postgres
 from api.domain.ids import encode_id
 from api.domain.errors import Invalid, NotFound, PreconditionFailed
+from api.domain.text import fulltext_words
 from api.models import Claim, Event, utcnow
 from api.models.prepared import row_by_id
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def kind_of(model) -> str:
@@ -104,7 +102,7 @@ def time_filters(query, model, filters: dict):
 def full_text_match(model, q: str) -> peewee.Expression:
     """`model.id IN (…)` through the full-text index: FTS5 on SQLite, tsvector + GIN on PostgreSQL."""
     table = model._meta.table_name
-    words = _WORD.findall(q)
+    words = fulltext_words(q)  # folded as the indexes fold documents (migration 0004)
     if not words:
         return model.id.in_([])  # nothing searchable: match nothing rather than everything
     if is_postgres():

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.db import database
-from api.domain.vocabulary import MANUAL
-from api.domain.text import name_tokens
 from api.domain.errors import Invalid
+from api.domain.text import name_tokens, prefix_upper_bound, search_words, variant_key
+from api.domain.vocabulary import MANUAL
 from api.models import Claim, Event, EventParticipant, Mention, Person, PersonNameToken
 from api.pagination import Page, paginate
 from api.services import audit
@@ -83,18 +83,25 @@ def get_person(pk: int) -> PersonDetails:
 
 
 def name_match(name: str):
-    """People whose name or an alias has, for every word of `name`, a word starting with it."""
-    tokens = name_tokens(name)
-    if not tokens:
+    """People whose name or an alias has, for every word of `name`, a word starting with it
+    or with its transliteration variant key (api.domain.text.variant_key)."""
+    words = search_words(name)
+    if not words:
         return Person.id.in_([])
     condition = None
-    for token in tokens:
-        # A range on the (token, person) index: 'zelensky' finds 'zelenskyy'.
-        matching = PersonNameToken.select(PersonNameToken.person).where(
-            (PersonNameToken.token >= token) & (PersonNameToken.token < token + "~"))
-        clause = Person.id.in_(matching)
+    for word in dict.fromkeys(words):
+        clause = _prefix_of_a_name_word(word) | _prefix_of_a_name_word(variant_key(word))
         condition = clause if condition is None else condition & clause
     return condition
+
+
+def _prefix_of_a_name_word(token: str):
+    """A range on the (token, person) index: 'zelensky' finds 'zelenskyy'."""
+    bound = prefix_upper_bound(token)
+    in_range = PersonNameToken.token >= token
+    matching = PersonNameToken.select(PersonNameToken.person).where(
+        in_range if bound is None else in_range & (PersonNameToken.token < bound))
+    return Person.id.in_(matching)
 
 
 def list_people(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:

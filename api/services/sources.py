@@ -9,7 +9,7 @@ from api.db import database
 from api.domain.ids import encode_id
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
 from api.domain.errors import Conflict, Invalid, NotFound
-from api.models import Appearance, Mention, Source
+from api.models import Appearance, Evidence, Mention, Source
 from api.pagination import Page, paginate
 from api.services import audit, extraction
 from api.services.common import (
@@ -126,14 +126,16 @@ def update_source(pk: int, changes: dict, *, actor: audit.Actor, if_match: str |
 
 
 def delete_source(pk: int, *, actor: audit.Actor, if_match: str | None = None) -> None:
-    """Delete a source nothing points into: Conflict while claims or mentions do."""
+    """Delete a source nothing points into: Conflict while claims, mentions or verdict evidence do."""
     with database.atomic():
         source = get_locked_or_404(Source, pk, LIST_FIELDS)
         check_etag(source, if_match, source_counts([pk])[pk])
         used = (Appearance.select().where(Appearance.source == pk).exists()
-                or Mention.select().where(Mention.source == pk).exists())
+                or Mention.select().where(Mention.source == pk).exists()
+                or Evidence.select().where(Evidence.source == pk).exists())  # verdicts are history: kept
         if used:
-            raise Conflict(f"Source {encode_id('source', pk)} is still referenced by claims or mentions; "
-                           "delete or re-anchor those first.", slug="source-in-use")
+            raise Conflict(f"Source {encode_id('source', pk)} is still referenced by claims, mentions or verdict "
+                           "evidence; delete or re-anchor claims and mentions first (evidence is kept for good).",
+                           slug="source-in-use")
         Source.delete().where(Source.id == pk).execute()
         audit.record(actor, "delete", "source", pk)

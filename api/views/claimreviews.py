@@ -17,10 +17,11 @@ ClaimReviewPageSchema = Schema.from_dict({"data": fields.List(fields.Dict()), "n
                                          name="ClaimReviewPage")
 
 
-def _publisher() -> dict:
+def publisher() -> dict:
     config = current_app.config["CLAIMTRACK"]
     return {"base_url": config.public_url or request.host_url.rstrip("/"),
-            "organization": config.organization_name, "organization_url": config.organization_url}
+            "organization": config.organization_name, "organization_url": config.organization_url,
+            "url_template": config.claimreview_url_template}
 
 
 @blp.route("/claims/<claim:claim_id>/claimreview")
@@ -28,7 +29,7 @@ class ClaimReview(MethodView):
     @blp.response(200, {"type": "object", "description": "schema.org ClaimReview"}, content_type=LD_JSON)
     def get(self, claim_id):
         """The claim's latest verdict as schema.org ClaimReview; 404 while unreviewed"""
-        review = claimreviews.get_claim_review(claim_id, **_publisher())
+        review = claimreviews.get_claim_review(claim_id, **publisher())
         return Response(json.dumps(review), mimetype=LD_JSON)
 
 
@@ -39,5 +40,5 @@ class ClaimReviews(MethodView):
     def get(self, query):
         """Every reviewed claim as ClaimReview, most recently reviewed first"""
         _, paging = split_query(query)
-        reviews, page = claimreviews.list_claim_reviews(**paging, **_publisher())
+        reviews, page = claimreviews.list_claim_reviews(**paging, **publisher())
         return {"data": reviews, "next_cursor": page.next_cursor}, 200, link_header(page)

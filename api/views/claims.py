@@ -26,10 +26,11 @@ class Claims(MethodView):
     def get(self, query):
         """List claims with filters (Accept: text/csv: every matching claim as a spreadsheet)"""
         filters, paging = split_query(query)
+        bom = filters.pop("bom")
         if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
             # A spreadsheet gets every matching claim, streamed: limit and cursor do not apply.
             pages = claims.all_claims(filters, sort=paging["sort"])
-            return streamed_response(claims_csv(pages, query["offsets"]), "text/csv", "claims.csv")
+            return streamed_response(claims_csv(pages, query["offsets"], bom=bom), "text/csv", "claims.csv")
         page = claims.list_claims(filters, **paging)
         return page_result(present_claims(page.items, query["offsets"]), page)
 

@@ -63,7 +63,7 @@ def dataset(api, samples):
         "claimant": putin["id"], "appearances": [{"source": s001, "exact": SUMMIT}], "tags": ["summit", "history"],
         "events": [summit["id"]], "checkworthiness": 0.7}))
     formula = created(api.post("/v1/claims", json={
-        "text": FORMULA, "tags": ["-danger", "=cmd"],
+        "text": FORMULA, "tags": ["danger", "cmd"],
         "appearances": [{"source": s000, "exact": "ceasefire"}, {"source": s001, "exact": "ceasefire"}]}))
     emoji = created(api.post("/v1/claims", json={"appearances": [{"source": odd["id"], "exact": "line two 🗳️"}]}))
     verdict = created(api.post(f"/v1/claims/{claim['id']}/verdicts", json={
@@ -296,7 +296,7 @@ def test_claims_as_csv_have_a_header_one_row_per_appearance_and_no_formulas(api,
         tuple(shown["appearances"][0][k] for k in ("source", "start", "end", "exact"))
     assert summit["created_at"] == shown["created_at"] and float(summit["checkworthiness"]) == 0.7
     formula = rows[1]
-    assert formula["text"] == "'" + FORMULA and formula["tags"] == "'-danger;=cmd"
+    assert formula["text"] == "'" + FORMULA and formula["tags"] == "danger;cmd"
     assert formula["claimant_id"] == "" and {rows[1]["source_id"], rows[2]["source_id"]} == set(dataset["sources"][:2])
     assert rows[3]["exact"] == "line two 🗳️"
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from api.domain.tags import normalize_tag
 from api.domain.text import name_tokens
 from tests.support import post_samples
 
@@ -178,7 +179,7 @@ def _matches_name(person: dict, value: str) -> bool:
 EXACT_FILTERS = {
     ("/v1/sources", "publisher"): ("sources", lambda item, value: item["publisher"] == value),
     ("/v1/events", "kind"): ("events", lambda item, value: item["kind"] == value),
-    ("/v1/claims", "tag"): ("claims", lambda item, value: value.strip().lower() in item["tags"]),
+    ("/v1/claims", "tag"): ("claims", lambda item, value: normalize_tag(value) in item["tags"]),
     ("/v1/people", "wikidata_id"): ("people", lambda item, value: item["wikidata_id"] == value),
     ("/v1/people", "name"): ("people", _matches_name),
 }
@@ -271,7 +272,7 @@ CREATES = list(_creates({k: "x" for k in ("source", "other_source", "person", "e
 # How a stored string may legitimately differ from the one sent (documented normalisations).
 NORMALISED = {
     ("POST /v1/claims", "text"): str.strip,
-    ("POST /v1/claims", "tags.0"): lambda tag: tag.strip().lower(),
+    ("POST /v1/claims", "tags.0"): normalize_tag,
 }
 
 

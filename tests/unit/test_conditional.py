@@ -33,3 +33,10 @@ def test_if_none_match_names_the_current_representation():
     assert etag_of("clm_k6h8gtxn", 3, ".c1") == '"clm_k6h8gtxn.v3.c1"'
     assert not_modified(CURRENT, CURRENT) and not_modified(CURRENT, "*")
     assert not not_modified(CURRENT, None) and not not_modified(CURRENT, etag_of("clm_k6h8gtxn", 2))
+
+
+def test_if_match_compares_strongly_and_if_none_match_weakly():
+    # RFC 9110 §13.1.1-2: a weak tag never satisfies If-Match; If-None-Match ignores W/.
+    with pytest.raises(PreconditionFailed):
+        check_if_match(CURRENT, f"W/{CURRENT}")
+    assert not_modified(CURRENT, f"W/{CURRENT}")

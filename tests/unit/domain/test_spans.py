@@ -16,6 +16,7 @@ from api.domain.spans import (
     context,
     resolve_span,
 )
+from api.domain.text import is_cluster_boundary
 
 SAMPLES = Path(__file__).parents[3] / "data" / "samples"
 LAIST = (SAMPLES / "000_3e424eb520665100.txt").read_text(encoding="utf-8")  # has NBSP, •, —
@@ -365,6 +366,8 @@ def test_quote_taken_from_text_resolves_to_itself_or_is_a_candidate(text, data):
     end = data.draw(st.integers(start + 1, len(text)))
     quote = text[start:end]
     assume(quote.strip())
+    # A span may not split a user-perceived character (test_text.py covers that refusal).
+    assume(is_cluster_boundary(text, start) and is_cluster_boundary(text, end))
     try:
         span = resolve_span(text, exact=quote)
     except AmbiguousQuote as err:
