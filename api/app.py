@@ -1,10 +1,13 @@
 """create_app(): configuration, database, error handling, auth, blueprints. Nothing else."""
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
+from api import capacity
 from api.auth import init_auth
 from api.config import Config
 from api.db import bind, database, open_database
@@ -78,20 +81,19 @@ def create_app(config: Config | None = None) -> Flask:
         CLAIMTRACK=config,
         MAX_CONTENT_LENGTH=config.max_body_bytes,
         API_TITLE="claimtrack",
-        API_VERSION="1.0.0",
+        API_VERSION=version("claimtrack"),  # info.version is the package's version
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.json = ReadableJSON(app)
 
+    capacity.configure(config.extraction_concurrency, config.extraction_wait_seconds)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
     app.extensions["claimtrack_db"] = db
 
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
-
+    # A request opens a connection on its first query (peewee's autoconnect), so what needs no
+    # database (/healthz, /docs, /openapi.yaml) keeps answering while the database is down.
     @app.teardown_request
     def _close(exc):
         if not database.is_closed():

@@ -6,9 +6,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from api.db import database
+from api.db import database, is_postgres
 from api.domain.ids import decode_id, encode_id
 from api.domain.roles import ROLES
+from api.errors import Problem
 from api.models import ApiKey, utcnow
 from api.models.prepared import row_by_id
 from api.services import audit
@@ -62,10 +63,20 @@ def list_keys() -> list[ApiKey]:
 
 
 def revoke_key(public_id: str) -> ApiKey | None:
+    """Revoke a key; None when there is no such key. Refuses (409) to revoke the last active
+    admin key, which would leave nobody able to manage keys over the API."""
     pk = decode_id("key", public_id)
     key = row_by_id(ApiKey, pk) if pk is not None else None
     if key is not None and key.revoked_at is None:
         with database.atomic():
+            if key.role == "admin":
+                admins = ApiKey.select(ApiKey.id).where((ApiKey.role == "admin") & ApiKey.revoked_at.is_null())
+                # Two admins revoking each other at once take turns (SQLite's BEGIN IMMEDIATE
+                # already serialises writers), so one of them always stays.
+                active = [row.id for row in (admins.for_update() if is_postgres() else admins)]
+                if active == [key.id]:
+                    raise Problem(409, "This is the last active admin key: create another admin key "
+                                       "before revoking it.", slug="last-admin-key")
             key.revoked_at = utcnow()
             key.save()
             audit.record("revoke", "key", key.id)

@@ -1,0 +1,55 @@
+"""How much CPU-bound work a server process takes on at once, and where it runs.
+
+Until extraction moves to a job queue it runs in the request's process. Two things keep it from
+taking the service down:
+
+- a per-process cap (`CLAIMTRACK_EXTRACTION_CONCURRENCY`, default 1): a request waits up to
+  `CLAIMTRACK_EXTRACTION_WAIT_SECONDS` (default 10) for a free slot, then gets 503 with
+  Retry-After instead of queueing without end;
+- under gunicorn's gevent worker (`claimtrack serve`) the model runs on a native thread of
+  gevent's pool, so the worker's event loop keeps answering other requests (`/healthz`, reads)
+  meanwhile instead of freezing for the seconds a long text takes.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import threading
+from contextlib import contextmanager
+from typing import Callable, TypeVar
+
+from api.errors import Problem
+
+T = TypeVar("T")
+
+_slots = {"extraction": (threading.BoundedSemaphore(1), 10.0)}
+
+
+def configure(extraction_concurrency: int, extraction_wait_seconds: float) -> None:
+    """Set the cap (called by create_app, after gevent has patched `threading` when it runs)."""
+    _slots["extraction"] = (threading.BoundedSemaphore(max(1, extraction_concurrency)),
+                            max(0.0, extraction_wait_seconds))
+
+
+@contextmanager
+def extraction_slot():
+    """Hold one of the process's extraction slots; 503 + Retry-After when none frees in time."""
+    semaphore, wait = _slots["extraction"]
+    if not semaphore.acquire(timeout=wait):
+        retry = max(1, math.ceil(wait))
+        raise Problem(503, f"Extraction is at capacity on this server (the cap is per process); "
+                           f"retry in {retry} s.", slug="busy", headers={"Retry-After": str(retry)})
+    try:
+        yield
+    finally:
+        semaphore.release()
+
+
+def off_the_event_loop(function: Callable[..., T], *args) -> T:
+    """Run CPU-bound `function(*args)` (no database access) on a native thread when gevent
+    drives this process, so other requests keep being served; a plain call otherwise."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("threading"):
+        import gevent
+        return gevent.get_hub().threadpool.apply(function, args)
+    return function(*args)
