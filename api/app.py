@@ -6,6 +6,7 @@ from importlib.metadata import version
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import capacity
 from api.auth import init_auth
@@ -15,7 +16,8 @@ from api.domain.text import unstorable_path
 from api.errors import Problem, http_exception_response, invalid, register_error_handlers
 from api.idempotency import init_idempotency
 from api.openapi import complete_spec
-from api.web import init_web
+from api.ratelimit import init_rate_limits
+from api.web import LimitStreamedBodies, init_web
 from api.views import audit, claimreviews, claims, events, exports, health, keys, people, sources, verdicts
 from schemas.common import ProblemSchema
 
@@ -29,6 +31,8 @@ class ClaimtrackApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error):
+        if getattr(error, "response", None) is not None:
+            return error.response  # already a problem+json (Flask-Limiter's 429, see api.ratelimit)
         return http_exception_response(error)
 
 
@@ -87,6 +91,14 @@ def create_app(config: Config | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.json = ReadableJSON(app)
+    if config.public_url is None:
+        # Absolute URLs are then built from the Host header: only hosts we know may appear.
+        app.config["TRUSTED_HOSTS"] = list(config.allowed_hosts)
+    app.wsgi_app = LimitStreamedBodies(app.wsgi_app, config.max_body_bytes)
+    if config.trusted_proxies:
+        # Behind a proxy (compose's nginx) the client's address, which failed authentications
+        # are counted by, is the one the proxy puts in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
 
     capacity.configure(config.extraction_concurrency, config.extraction_wait_seconds)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
@@ -100,7 +112,8 @@ def create_app(config: Config | None = None) -> Flask:
             database.close()
 
     # Order matters: who is calling first (401/403 before any word about the body), then the body.
-    init_auth(app, config.rate_limit_per_minute)
+    init_auth(app)
+    init_rate_limits(app, config.rate_limit_per_minute, config.auth_failures_per_minute, config.rate_limit_storage_url)
     app.before_request(_check_input)
     init_idempotency(app)
     init_web(app, config.cors_origins)

@@ -5,7 +5,7 @@ import logging
 from http import HTTPStatus
 
 import peewee
-from flask import Response, has_request_context, json, request
+from flask import Response, current_app, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,9 @@ def from_http_exception(error: HTTPException) -> Problem:
     if status == 400 and ("JSON" in str(detail) or (has_request_context() and request.is_json)):
         return Problem(400, "The request body is not valid JSON.", slug="malformed-json")
     if status == 413:
-        return Problem(413, detail, slug="body-too-large")
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return Problem(413, f"The request body is over the limit of {limit:,} bytes.", slug="body-too-large",
+                       limit_bytes=limit)
     return Problem(status, str(detail))
 
 

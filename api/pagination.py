@@ -14,6 +14,7 @@ from flask import request
 
 from api.domain.cursors import InvalidCursor, decode_cursor, encode_cursor
 from api.errors import invalid
+from api.web import public_base_url
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -70,5 +71,5 @@ def page_headers(page: Page) -> dict[str, str]:
         return {}
     args = request.args.to_dict(flat=False)
     args["cursor"] = [page.next_cursor]
-    url = f"{request.base_url}?{urlencode(args, doseq=True)}"
+    url = f"{public_base_url()}{request.path}?{urlencode(args, doseq=True)}"
     return {"Link": f'<{url}>; rel="next"'}

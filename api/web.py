@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import re
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
 from flask_swagger_ui import get_swaggerui_blueprint
 
@@ -36,6 +37,32 @@ def security_headers(response: Response) -> Response:
         headers["Cache-Control"] = "private, no-cache"
         headers.add("Vary", "Authorization")
     return response
+
+
+def public_base_url() -> str:
+    """The base of absolute URLs we hand out (Link, ClaimReview `url`): CLAIMTRACK_PUBLIC_URL, or
+    else the request's own scheme and host, which create_app then restricts to
+    CLAIMTRACK_ALLOWED_HOSTS (Flask's TRUSTED_HOSTS: any other Host header → 400), so a forged
+    Host is never reflected into them."""
+    return current_app.config["CLAIMTRACK"].public_url or request.host_url.rstrip("/")
+
+
+class LimitStreamedBodies:
+    """WSGI middleware: a chunked body (no Content-Length) is read up to the limit plus one byte
+    and handed on with its Content-Length, so one over the limit gets the same 413 as a body
+    that declares its length (Werkzeug would otherwise cut it at the limit: broken JSON, 400)."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app, self.limit = wsgi_app, limit
+
+    def __call__(self, environ, start_response):
+        if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated") \
+                and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            body = environ["wsgi.input"].read(self.limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))  # limit + 1 when over: Werkzeug answers 413
+            del environ["HTTP_TRANSFER_ENCODING"]  # the body is now plain bytes of that length
+        return self.wsgi_app(environ, start_response)
 
 
 def init_web(app: Flask, cors_origins: tuple[str, ...]) -> None:

@@ -47,7 +47,7 @@ def database_url(request, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def migrated_app(database_url):
-    app = create_app(Config(database_url=database_url, rate_limit_per_minute=0))
+    app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0))
     migrate()
     return app
 
@@ -124,7 +124,7 @@ def live_server(app, database_url, tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACK_WORKERS": "4", "CLAIMTRACK_PRELOAD_MODEL": "0",
            "CLAIMTRACK_BIND": f"127.0.0.1:{port}", "CLAIMTRACK_LOG_LEVEL": "info",
-           "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0"}
+           "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0", "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE": "0"}
     log = open(tmp_path / "server.log", "wb")
     process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
                                stdout=log, stderr=subprocess.STDOUT)

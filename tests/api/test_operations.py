@@ -76,3 +76,41 @@ def test_the_last_active_admin_key_cannot_be_revoked(api):
     assert api.delete(f"/v1/keys/{admin_id}", role="admin").status_code == 204
     assert api.delete(f"/v1/keys/{second['id']}", role=None,
                       headers={"Authorization": f"Bearer {second['key']}"}).status_code == 409
+
+
+def _chunked(api, url: str, body: bytes):
+    """POST `body` as gunicorn hands over a chunked request: no Content-Length, the stream ends itself."""
+    import io
+    return api.post(url, input_stream=io.BytesIO(body), content_type="application/json",
+                    headers={"Transfer-Encoding": "chunked"},
+                    environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""})
+
+
+def test_a_chunked_body_over_the_limit_is_413_stating_the_limit(api):
+    limit = api.client.application.config["MAX_CONTENT_LENGTH"]
+    response = _chunked(api, "/v1/sources", b'{"title": "big", "text": "' + b"a" * limit + b'"}')
+    assert response.status_code == 413 and response.json["type"] == "/problems/body-too-large"
+    assert response.json["detail"] == f"The request body is over the limit of {limit:,} bytes."
+    assert response.json["limit_bytes"] == limit
+
+
+def test_a_chunked_body_under_the_limit_is_read_whole(api):
+    response = _chunked(api, "/v1/sources", b'{"title": "small", "text": "The minister resigned on Monday."}')
+    assert response.status_code == 201 and response.json["text"] == "The minister resigned on Monday."
+
+
+def test_a_host_outside_the_allowed_hosts_is_refused_and_never_reflected(api, samples):
+    refused = api.get("/v1/sources?limit=1", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and "evil.example" in refused.json["detail"]
+    allowed = api.get("/v1/sources?limit=1", headers={"Host": "127.0.0.1:8000"})
+    assert allowed.headers["Link"].startswith("<http://127.0.0.1:8000/v1/sources?")
+
+
+def test_with_a_public_url_links_use_it_whatever_the_host_header(other_app, database_url, tokens, samples):
+    from api.app import create_app
+    client = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0,
+                               public_url="https://claims.example.org")).test_client()
+    page = client.get("/v1/sources?limit=1", headers={"Host": "evil.example",
+                                                      "Authorization": f"Bearer {tokens['reader']}"})
+    assert page.status_code == 200
+    assert page.headers["Link"].startswith("<https://claims.example.org/v1/sources?limit=1&cursor=")
