@@ -8,7 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import capacity
+from api import capacity, problems
 from api.auth import init_auth
 from api.config import Config
 from api.db import bind, database, open_database
@@ -117,6 +117,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.before_request(_check_input)
     init_idempotency(app)
     init_web(app, config.cors_origins)
+    app.register_blueprint(problems.blp)
     register_error_handlers(app)
 
     api = ClaimtrackApi(app)

@@ -13,10 +13,11 @@ SAMPLES_DIRS = (Path.cwd() / "data" / "samples", Path(__file__).resolve().parent
 DEMO_KEY_FILE = Path("claimtrack-demo.key")
 
 
-def _app(config: Config | None = None, *, ready: bool = True):
+def _app(config: Config | None = None, *, ready: bool = True, unreachable_ok: bool = False):
     """The app on the configured database. With `ready`, a database that is missing, has no
     schema or one behind the code stops the command with one line saying to run init-db (and a
-    SQLite file that does not exist is not created)."""
+    SQLite file that does not exist is not created); so does one that cannot be reached, unless
+    `unreachable_ok` (a server starts anyway and reports it on /readyz until it is back)."""
     import peewee
 
     from api.app import create_app
@@ -32,8 +33,15 @@ def _app(config: Config | None = None, *, ready: bool = True):
         except SchemaNotReady as error:
             raise click.ClickException(str(error)) from None
         except peewee.OperationalError as error:
-            raise click.ClickException(f"The database cannot be reached ({error}).".replace("\n", " ")) from None
+            if not unreachable_ok:
+                raise _unreachable(error) from None
+            click.echo(f"warning: {_unreachable(error).message} Serving anyway: /readyz answers 503 "
+                       f"until it is back.", err=True)
     return app
+
+
+def _unreachable(error: Exception) -> click.ClickException:
+    return click.ClickException(f"The database cannot be reached ({error}).".replace("\n", " "))
 
 
 def _use_gevent() -> None:
@@ -50,11 +58,26 @@ def main():
 
 
 @main.command("init-db")
-def init_db():
+@click.option("--wait", type=click.IntRange(min=0), default=0, show_default=True,
+              help="seconds to keep retrying while the database cannot be reached (a server still starting)")
+def init_db(wait):
     """Create or upgrade the database schema (DATABASE_URL)."""
+    import time
+
+    import peewee
+
     from api.db import migrate
     _app(ready=False)
-    applied = migrate()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            applied = migrate()
+            break
+        except peewee.OperationalError as error:
+            if time.monotonic() >= deadline:
+                raise _unreachable(error) from None
+            click.echo("waiting for the database…", err=True)
+            time.sleep(1)
     click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
 
 
@@ -65,7 +88,7 @@ def serve(bind, workers):
     """Serve the API under gunicorn (gevent workers)."""
     _use_gevent()
     config = Config.from_env()
-    _app(config)  # refuse to start on a database without the schema
+    _app(config, unreachable_ok=True)  # refuse to start on a database without the schema
     _serve(config.with_(bind=bind or config.bind, workers=workers or config.workers))
 
 

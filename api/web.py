@@ -65,6 +65,29 @@ class LimitStreamedBodies:
         return self.wsgi_app(environ, start_response)
 
 
+DOCS_FIRST_PAINT = """<header style="font-family: sans-serif; max-width: 1460px; margin: 0 auto; padding: 16px 20px 0">
+  <h1 style="margin: 0 0 8px">claimtrack API</h1>
+  <p style="margin: 4px 0">Every operation except <code>/healthz</code>, <code>/readyz</code> and these docs needs an
+  API key: choose <b>Authorize</b> and paste it (sent as <code>Authorization: Bearer &lt;key&gt;</code>). Get one with
+  <code>claimtrack keys create --name you --role checker</code>; <code>claimtrack demo</code> writes an admin key to
+  <code>claimtrack-demo.key</code>.</p>
+  <p style="margin: 4px 0">The contract: <a href="/openapi.yaml">openapi.yaml</a> (also
+  <a href="/openapi.json">openapi.json</a>). The interactive reference below loads with scripts.</p>
+</header>
+"""
+
+
+def _with_first_paint(show):
+    """The docs page with a static header before Swagger UI's scripts run: title, how to
+    authenticate and the link to the OpenAPI document are there at first paint, scripts or not."""
+    def show_with_header(path=None):
+        response = show(path)
+        if path in (None, "index.html") and isinstance(response, str):
+            response = response.replace('<div id="swagger-ui">', DOCS_FIRST_PAINT + '  <div id="swagger-ui">', 1)
+        return response
+    return show_with_header
+
+
 def init_web(app: Flask, cors_origins: tuple[str, ...]) -> None:
     if cors_origins:
         CORS(app, origins=list(cors_origins), expose_headers=EXPOSED_HEADERS, max_age=600,
@@ -73,4 +96,5 @@ def init_web(app: Flask, cors_origins: tuple[str, ...]) -> None:
     docs = get_swaggerui_blueprint(DOCS_PATH, "/openapi.json", config={"app_name": "claimtrack API"},
                                    blueprint_name="docs")
     app.register_blueprint(docs)
+    app.view_functions["docs.show"] = _with_first_paint(app.view_functions["docs.show"])
     app.after_request(security_headers)

@@ -12,7 +12,7 @@ from api.app import create_app
 from api.config import Config
 from api.db import database, migrate
 from api.services.keys import create_key
-from tests.support import ApiClient, empty_tables, free_port, post_samples
+from tests.support import ApiClient, empty_tables, free_port, post_samples, wait_until_answering
 
 POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
@@ -117,8 +117,6 @@ def live_server(app, database_url, tmp_path):
     Everything it logs (access log included) goes to tmp_path / "server.log"."""
     import subprocess
     import sys
-    import time
-    import urllib.request
     from pathlib import Path
 
     port = free_port()
@@ -129,14 +127,7 @@ def live_server(app, database_url, tmp_path):
     process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/readyz", timeout=2).close()
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-            time.sleep(0.2)
+    wait_until_answering(f"{base}/readyz", process, output=(tmp_path / "server.log").read_text)
     yield base
     process.terminate()
     process.wait(timeout=20)

@@ -78,3 +78,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_answering(url: str, process, *, timeout: float = 30.0, output=lambda: "") -> None:
+    """Poll `url` until it answers 2xx; fail with the server's `output()` if its process exits
+    or `timeout` seconds pass first."""
+    import time
+    import urllib.request
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, output()
+            time.sleep(0.2)
