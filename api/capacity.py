@@ -18,6 +18,7 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, TypeVar
 
+from api.db import database
 from api.errors import Problem
 
 T = TypeVar("T")
@@ -47,9 +48,14 @@ def extraction_slot():
 
 def off_the_event_loop(function: Callable[..., T], *args) -> T:
     """Run CPU-bound `function(*args)` (no database access) on a native thread when gevent
-    drives this process, so other requests keep being served; a plain call otherwise."""
+    drives this process, so other requests keep being served; a plain call otherwise.
+
+    Also a plain call inside a database transaction: a greenlet that yields while it holds
+    SQLite's write lock would leave a writer of the same process waiting for that lock in C,
+    which blocks the event loop that has to resume the lock holder.
+    """
     monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None and monkey.is_module_patched("threading"):
+    if monkey is not None and monkey.is_module_patched("threading") and not database.in_transaction():
         import gevent
         return gevent.get_hub().threadpool.apply(function, args)
     return function(*args)

@@ -3,11 +3,18 @@ a greenlet, and drop one whose request headers have not arrived within the keep-
 A short, bounded version of bench/slow_clients.py (which runs 200 connections for 60 s)."""
 from __future__ import annotations
 
+import json
 import socket
 import time
+import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from api.domain.ids import encode_id
 from bench.slow_clients import run
+from tests.support import free_port, sample_text, serving
 
 
 def test_healthz_and_a_claim_get_answer_within_a_second_while_100_slow_clients_trickle_headers(
@@ -38,36 +45,38 @@ def test_idle_connections_that_never_send_a_byte_do_not_block_healthz(live_serve
 def test_a_server_whose_database_is_down_is_live_but_not_ready(tmp_path):
     """`claimtrack serve` on a PostgreSQL nobody listens on: it starts, /healthz answers 200 at
     once, /readyz and the API answer 503 problem+json with Retry-After."""
-    import json
-    import os
-    import subprocess
-    import sys
-    import urllib.error
-    from pathlib import Path
-
-    from tests.support import free_port, wait_until_answering
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/gone",
-           "CLAIMTRACK_BIND": f"127.0.0.1:{port}", "CLAIMTRACK_PRELOAD_MODEL": "0", "CLAIMTRACK_WORKERS": "1"}
-    process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{base}/healthz", process, output=lambda: process.stdout.read().decode())
+    token = f"ctk_{encode_id('key', 1).split('_')[1]}_{'0' * 48}"  # well formed: looked up in the database
+    with serving(f"postgresql://postgres@127.0.0.1:{free_port()}/gone", tmp_path / "server.log", workers=1,
+                 ready="/healthz") as base:
         started = time.monotonic()
         with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
             assert response.status == 200 and time.monotonic() - started < 1.0
-        from api.domain.ids import encode_id
-        token = f"ctk_{encode_id('key', 1).split('_')[1]}_{'0' * 48}"  # well formed: looked up in the database
         for url in (f"{base}/readyz", f"{base}/v1/claims"):
-            try:
+            with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}),
                                        timeout=15)
-                raise AssertionError(f"{url} answered 2xx with the database down")
-            except urllib.error.HTTPError as error:
-                assert error.code == 503 and error.headers["Retry-After"], url
-                assert json.loads(error.read())["type"] == "/problems/database-unavailable"
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=20)[0].decode()
-    assert "warning: The database cannot be reached" in output
+            assert refused.value.code == 503 and refused.value.headers["Retry-After"], url
+            assert json.loads(refused.value.read())["type"] == "/problems/database-unavailable"
+    assert "warning: The database cannot be reached" in (tmp_path / "server.log").read_text()
+
+
+def test_healthz_answers_within_a_second_while_the_only_worker_runs_an_extraction(api, database_url, tmp_path):
+    """The model runs on a native thread, so the worker's event loop keeps serving; with the
+    model on the event loop (or a sync worker) /healthz would wait for the whole extraction."""
+    paragraph = sample_text("001_87f9c890ea636cff.txt")
+    text = "\n\n".join(f"{paragraph}\n(Part {n}.)" for n in range(1, 60))[:60_000]
+    source = api.post("/v1/sources", json={"title": "long", "text": text}).json
+    with serving(database_url, tmp_path / "server.log", workers=1) as base:
+        request = urllib.request.Request(f"{base}/v1/sources/{source['id']}/extraction", data=b"",
+                                         headers={"Authorization": f"Bearer {api.tokens['checker']}"})
+        with ThreadPoolExecutor(1) as pool:
+            extraction = pool.submit(lambda: urllib.request.urlopen(request, timeout=120).status)
+            time.sleep(0.5)
+            latencies = []
+            while not extraction.done():
+                started = time.monotonic()
+                urllib.request.urlopen(f"{base}/healthz", timeout=10).close()
+                latencies.append(time.monotonic() - started)
+                time.sleep(0.2)
+        assert extraction.result() == 200
+    assert len(latencies) >= 3 and max(latencies) < 1.0, latencies
