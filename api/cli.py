@@ -105,6 +105,9 @@ def _serve(config: Config) -> None:
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
             self.cfg.set("preload_app", True)
+            # gunicorn's control socket (one fixed path per user) is not used; servers side by
+            # side (tests, several instances) would contend for it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             app = _app(config, ready=False)
@@ -112,6 +115,11 @@ def _serve(config: Config) -> None:
                 # Loaded once in the master, shared by the forked workers (copy-on-write).
                 from api.extraction.model import get_nlp
                 get_nlp()
+            # Let timers started while building the app (the rate-limit store's expiry timer,
+            # a greenlet under gevent) run out in the master: a pending one would be inherited
+            # by every forked worker and fail there.
+            import gevent
+            gevent.sleep(0.05)
             return app
 
     from api.db import release_connections
