@@ -52,6 +52,8 @@ def test_committed_openapi_yaml_is_what_the_code_generates_and_is_valid():
     document = yaml.safe_load(generated)
     validate(document)
     assert document["openapi"].startswith("3.1")
+    from importlib.metadata import version
+    assert document["info"]["version"] == version("claimtrack")  # one version: the package's
     assert "/v1/claims" in document["paths"]
 
 
