@@ -4,7 +4,7 @@ Until extraction moves to a job queue it runs in the request's process. Two thin
 taking the service down:
 
 - a per-process cap (`CLAIMTRACK_EXTRACTION_CONCURRENCY`, default 1): a request waits up to
-  `CLAIMTRACK_EXTRACTION_WAIT_SECONDS` (default 10) for a free slot, then gets 503 with
+  `CLAIMTRACK_EXTRACTION_WAIT_SECONDS` (default 30) for a free slot, then gets 503 with
   Retry-After instead of queueing without end;
 - under gunicorn's gevent worker (`claimtrack serve`) the model runs on a native thread of
   gevent's pool, so the worker's event loop keeps answering other requests (`/healthz`, reads)
@@ -18,12 +18,15 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, TypeVar
 
+from api.config import Config
 from api.db import database
 from api.errors import Problem
 
 T = TypeVar("T")
 
-_slots = {"extraction": (threading.BoundedSemaphore(1), 10.0)}
+# Replaced by configure() from the app's settings; these are the defaults until then.
+_slots = {"extraction": (threading.BoundedSemaphore(Config.extraction_concurrency),
+                         float(Config.extraction_wait_seconds))}
 
 
 def configure(extraction_concurrency: int, extraction_wait_seconds: float) -> None:

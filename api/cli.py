@@ -207,10 +207,11 @@ def _demo_admin_key() -> tuple[str, bool]:
         key = find_key(token)
         if key is not None and key.name == DEMO_KEY_NAME and key.role == "admin":
             return token, True
-    token = create_key(DEMO_KEY_NAME, "admin").token
+    created = create_key(DEMO_KEY_NAME, "admin")
     for key in list_keys():
-        if key.name == DEMO_KEY_NAME and key.revoked_at is None and find_key(token).id != key.id:
+        if key.name == DEMO_KEY_NAME and key.revoked_at is None and key.id != created.key.id:
             revoke_key(encode_id("key", key.id))
+    token = created.token
     DEMO_KEY_FILE.touch(mode=0o600)
     DEMO_KEY_FILE.chmod(0o600)
     DEMO_KEY_FILE.write_text(token + "\n")

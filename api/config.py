@@ -35,7 +35,7 @@ class Config:
     public_url: str | None = None
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
     extraction_concurrency: int = 1  # extractions running at once per server process
-    extraction_wait_seconds: int = 10  # how long a request waits for a slot before 503
+    extraction_wait_seconds: int = 30  # how long a request waits for a slot before 503
     rate_limit_storage_url: str = "memory://"
     auth_failures_per_minute: int = 20  # failed authentications per client address
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-For / -Proto are believed

@@ -117,19 +117,15 @@ def sqlite_path(url: str) -> str | None:
     return None if path in ("", ":memory:") else path
 
 
-def pending_migrations(db: peewee.Database | None = None) -> list[str]:
-    """Names of the migrations in api/migrations that the database has not applied (all of
-    them when it has no schema at all), read from the runner's `schema_migration` table."""
+def check_schema(db: peewee.Database | None = None) -> None:
+    """Raise SchemaNotReady, with one line saying what to do, when the database has not applied
+    every migration in api/migrations (read from the runner's `schema_migration` table)."""
     db = db or database.obj
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     with db.connection_context():
-        return [m.name for m in runner.status() if m.path is not None and not m.applied]
-
-
-def check_schema(db: peewee.Database | None = None) -> None:
-    """Raise SchemaNotReady with one line saying what to do when migrations are pending."""
-    pending = pending_migrations(db)
+        status = runner.status()
+    pending = [m.name for m in status if m.path is not None and not m.applied]
     if pending:
-        state = "has no schema" if len(pending) == len(list(MIGRATIONS_DIR.glob("[0-9]*.py"))) \
-            else f"is behind the code ({len(pending)} migration(s) pending: {', '.join(pending)})"
+        state = "is behind the code ({} migration(s) pending: {})".format(len(pending), ", ".join(pending)) \
+            if any(m.applied for m in status) else "has no schema"
         raise SchemaNotReady(f"The database {state}: {INIT_DB_HINT}.")

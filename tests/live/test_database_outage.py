@@ -36,7 +36,8 @@ def cluster(action):
     version = subprocess.run(["bash", "-c", "ls /etc/postgresql"], capture_output=True, text=True).stdout.split()[0]
     command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action]
     if action == "stop":
-        subprocess.run([*command, "-m", "fast"], check=True)
+        # pg_ctl waits 60 s by default; a shared server's shutdown checkpoint can take longer.
+        subprocess.run([*command, "-m", "fast", "--", "-t", "300"], check=True)
         return
     # A stop that timed out may still be finishing its shutdown checkpoint: start once it has.
     deadline = time.monotonic() + 180
