@@ -1,10 +1,14 @@
 """create_app(): configuration, database, error handling, auth, blueprints. Nothing else."""
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from api import capacity, problems
 from api.auth import init_auth
 from api.config import Config
 from api.db import bind, database, open_database
@@ -12,7 +16,8 @@ from api.domain.text import unstorable_path
 from api.errors import Problem, http_exception_response, invalid, register_error_handlers
 from api.idempotency import init_idempotency
 from api.openapi import complete_spec
-from api.web import init_web
+from api.ratelimit import init_rate_limits
+from api.web import LimitStreamedBodies, init_web
 from api.views.common import register_id_converters
 from api.views import audit, claimreviews, claims, events, exports, health, keys, people, review_page, sources, verdicts
 from schemas.common import ProblemSchema
@@ -27,6 +32,8 @@ class ClaimtrackApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error):
+        if getattr(error, "response", None) is not None:
+            return error.response  # already a problem+json (Flask-Limiter's 429, see api.ratelimit)
         return http_exception_response(error)
 
 
@@ -79,30 +86,39 @@ def create_app(config: Config | None = None) -> Flask:
         CLAIMTRACK=config,
         MAX_CONTENT_LENGTH=config.max_body_bytes,
         API_TITLE="claimtrack",
-        API_VERSION="1.0.0",
+        API_VERSION=version("claimtrack"),  # info.version is the package's version
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.json = ReadableJSON(app)
+    if config.public_url is None:
+        # Absolute URLs are then built from the Host header: only hosts we know may appear.
+        app.config["TRUSTED_HOSTS"] = list(config.allowed_hosts)
+    app.wsgi_app = LimitStreamedBodies(app.wsgi_app, config.max_body_bytes)
+    if config.trusted_proxies:
+        # Behind a proxy (compose's nginx) the client's address, which failed authentications
+        # are counted by, is the one the proxy puts in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
 
+    capacity.configure(config.extraction_concurrency, config.extraction_wait_seconds)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
     app.extensions["claimtrack_db"] = db
 
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
-
+    # A request opens a connection on its first query (peewee's autoconnect), so what needs no
+    # database (/healthz, /docs, /openapi.yaml) keeps answering while the database is down.
     @app.teardown_request
     def _close(exc):
         if not database.is_closed():
             database.close()
 
     # Order matters: who is calling first (401/403 before any word about the body), then the body.
-    init_auth(app, config.rate_limit_per_minute)
+    init_auth(app)
+    init_rate_limits(app, config.rate_limit_per_minute, config.auth_failures_per_minute, config.rate_limit_storage_url)
     app.before_request(_check_input)
     init_idempotency(app)
     init_web(app, config.cors_origins)
+    app.register_blueprint(problems.blp)
     register_error_handlers(app)
 
     api = ClaimtrackApi(app)

@@ -5,14 +5,11 @@ endpoints (health, docs) with @public.
 """
 from __future__ import annotations
 
-import math
-import time
-
 from flask import Flask, current_app, g, request
 
-from api.domain.ratelimit import TokenBuckets
 from api.domain.roles import default_role_for, role_allows
 from api.errors import Problem
+from api.ratelimit import count_failed_authentication, refuse_if_failing_authentication
 from api.services.keys import find_key
 
 
@@ -48,26 +45,19 @@ def view_attribute(view, name: str):
 
 
 def _unauthorized(detail: str) -> Problem:
+    count_failed_authentication()
     return Problem(401, detail, slug="unauthorized",
                    headers={"WWW-Authenticate": 'Bearer realm="claimtrack"'})
 
 
-def _limit_rate(key) -> None:
-    buckets = current_app.extensions.get("claimtrack_rate_limits")
-    if buckets is None:
-        return
-    wait = buckets.take(key.id, time.monotonic())
-    if wait:
-        raise Problem(429, f"Too many requests with this key: retry in {math.ceil(wait)} s.", slug="rate-limited",
-                      headers={"Retry-After": str(math.ceil(wait))})
-
-
 def authenticate() -> None:
-    """Run before every request; sets g.api_key or refuses with 401/403 (or 429)."""
+    """Run before every request; sets g.api_key or refuses with 401/403 (or 429 when this
+    address has failed to authenticate too often; the per-key limit runs next, in api.ratelimit)."""
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or request.method == "OPTIONS" or request.blueprint in PUBLIC_BLUEPRINTS \
             or view_attribute(view, "public"):
         return  # unknown routes fall through to a 404/405 problem
+    refuse_if_failing_authentication()
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
@@ -77,7 +67,6 @@ def authenticate() -> None:
     key = find_key(token.strip())
     if key is None:
         raise _unauthorized("The API key is unknown or revoked.")
-    _limit_rate(key)
     need = view_attribute(view, "required_role") or default_role_for(request.method)
     if not role_allows(key.role, need):
         raise Problem(403, f"This needs the {need} role; the key has {key.role}.", slug="forbidden",
@@ -86,7 +75,5 @@ def authenticate() -> None:
     g.api_key = key
 
 
-def init_auth(app: Flask, rate_limit_per_minute: int = 0) -> None:
-    if rate_limit_per_minute > 0:
-        app.extensions["claimtrack_rate_limits"] = TokenBuckets(rate_limit_per_minute)
+def init_auth(app: Flask) -> None:
     app.before_request(authenticate)

@@ -11,13 +11,46 @@ from api.config import Config
 from api.domain.vocabulary import SOURCE_KINDS
 
 SAMPLES_DIRS = (Path.cwd() / "data" / "samples", Path(__file__).resolve().parents[1] / "data" / "samples")
-DEMO_DATABASE = "sqlite:///claimtrack-demo.db"
 DEMO_KEY_FILE = Path("claimtrack-demo.key")
 
 
-def _app(config: Config | None = None):
+def _app(config: Config | None = None, *, ready: bool = True, unreachable_ok: bool = False):
+    """The app on the configured database. With `ready`, a database that is missing, has no
+    schema or one behind the code stops the command with one line saying to run init-db (and a
+    SQLite file that does not exist is not created); so does one that cannot be reached, unless
+    `unreachable_ok` (a server starts anyway and reports it on /readyz until it is back)."""
+    import peewee
+
     from api.app import create_app
-    return create_app(config)
+    from api.db import INIT_DB_HINT, SchemaNotReady, check_schema, sqlite_path
+    config = config or Config.from_env()
+    path = sqlite_path(config.database_url)
+    if ready and path is not None and not Path(path).exists():
+        raise click.ClickException(f"There is no database at {path}: {INIT_DB_HINT}.")
+    app = create_app(config)
+    if ready:
+        try:
+            check_schema()
+        except SchemaNotReady as error:
+            raise click.ClickException(str(error)) from None
+        except peewee.OperationalError as error:
+            if not unreachable_ok:
+                raise _unreachable(error) from None
+            click.echo(f"warning: {_unreachable(error).message} Serving anyway: /readyz answers 503 "
+                       f"until it is back.", err=True)
+    return app
+
+
+def _unreachable(error: Exception) -> click.ClickException:
+    return click.ClickException(f"The database cannot be reached ({error}).".replace("\n", " "))
+
+
+def _use_gevent() -> None:
+    """gunicorn's gevent worker serves each connection on a greenlet, so slow or idle clients
+    cost a little memory, not a worker. Patching happens before the app (and peewee's
+    connection state, the pool's locks) is created, which preloading the app requires."""
+    from gevent import monkey
+    monkey.patch_all()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,11 +59,26 @@ def main():
 
 
 @main.command("init-db")
-def init_db():
+@click.option("--wait", type=click.IntRange(min=0), default=0, show_default=True,
+              help="seconds to keep retrying while the database cannot be reached (a server still starting)")
+def init_db(wait):
     """Create or upgrade the database schema (DATABASE_URL)."""
+    import time
+
+    import peewee
+
     from api.db import migrate
-    _app()
-    applied = migrate()
+    _app(ready=False)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            applied = migrate()
+            break
+        except peewee.OperationalError as error:
+            if time.monotonic() >= deadline:
+                raise _unreachable(error) from None
+            click.echo("waiting for the database…", err=True)
+            time.sleep(1)
     click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
 
 
@@ -38,8 +86,10 @@ def init_db():
 @click.option("--bind", help="host:port (default CLAIMTRACK_BIND or 127.0.0.1:8000)")
 @click.option("--workers", type=int, help="gunicorn workers (default CLAIMTRACK_WORKERS or 2)")
 def serve(bind, workers):
-    """Serve the API under gunicorn."""
+    """Serve the API under gunicorn (gevent workers)."""
+    _use_gevent()
     config = Config.from_env()
+    _app(config, unreachable_ok=True)  # refuse to start on a database without the schema
     _serve(config.with_(bind=bind or config.bind, workers=workers or config.workers))
 
 
@@ -50,17 +100,32 @@ def _serve(config: Config) -> None:
         def load_config(self):
             self.cfg.set("bind", config.bind)
             self.cfg.set("workers", config.workers)
+            self.cfg.set("worker_class", "gevent")
+            self.cfg.set("worker_connections", 1000)
             self.cfg.set("loglevel", config.log_level)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
             self.cfg.set("preload_app", True)
+            # gunicorn's control socket (one fixed path per user) is not used; servers side by
+            # side (tests, several instances) would contend for it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
-            app = _app(config)
+            app = _app(config, ready=False)
             if config.preload_model:
                 # Loaded once in the master, shared by the forked workers (copy-on-write).
                 from api.extraction.model import get_nlp
                 get_nlp()
+            # Let timers started while building the app (the rate-limit store's expiry timer,
+            # a greenlet under gevent) run out in the master: a pending one would be inherited
+            # by every forked worker and fail there.
+            import gevent
+            gevent.sleep(0.05)
+            # Everything built so far (the model above all) is shared with the workers: kept out
+            # of their garbage collections, its pages are not copied into each worker and need
+            # not be walked when a worker exits (Python's gc.freeze, meant for pre-forking servers).
+            import gc
+            gc.freeze()
             return app
 
     from api.db import release_connections
@@ -102,18 +167,22 @@ def load_samples(directory: Path) -> list[str]:
 @click.option("--no-serve", is_flag=True, help="set up the demo database and exit")
 @click.option("--extract/--no-extract", default=True, show_default=True, help="run the extraction pipeline on the samples")
 def demo(samples_dir, bind, no_serve, extract):
-    """A SQLite demo: migrate, load the samples, extract, print an admin key, serve."""
+    """A SQLite demo: migrate, load the samples, extract, print an admin key, serve.
+
+    The demo uses the database every other command uses (DATABASE_URL, by default
+    claimtrack.db in this folder), so `claimtrack keys create` and friends work on it afterwards.
+    Its admin key is kept in claimtrack-demo.key: a later run reuses it while it is valid, and
+    otherwise revokes the demo's old admin keys and writes a new one.
+    """
+    if not no_serve:
+        _use_gevent()
     from api.db import database, migrate
     from api.domain.ids import decode_id
     from api.services.audit import CLI
     from api.services.extraction import run_extraction
-    from api.services.keys import create_key
 
-    config = Config.from_env()
-    if not config.database_url or config.database_url == Config.database_url:
-        config = config.with_(database_url=DEMO_DATABASE)
-    config = config.with_(bind=bind)
-    _app(config)
+    config = Config.from_env().with_(bind=bind)
+    _app(config, ready=False)
     migrate()
     with database.connection_context():
         ids = load_samples(_find_samples(samples_dir))
@@ -121,15 +190,38 @@ def demo(samples_dir, bind, no_serve, extract):
             for source_id in ids:
                 proposed = run_extraction(decode_id("source", source_id), actor=CLI).claims
                 click.echo(f"extracted from {source_id}: {len(proposed)} new candidate claims")
-        token = create_key("demo admin", "admin").token
-    DEMO_KEY_FILE.write_text(token + "\n")
-    DEMO_KEY_FILE.chmod(0o600)
+        token, reused = _demo_admin_key()
     click.echo(f"database: {config.database_url}\nsources: {', '.join(ids)}")
-    click.echo(f"admin key (also in {DEMO_KEY_FILE}): {token}")
+    click.echo(f"admin key ({'reused from' if reused else 'written to'} {DEMO_KEY_FILE}): {token}")
     if not no_serve:
         click.echo(f"serving on http://{bind}  (try: curl -H \"Authorization: Bearer $(cat {DEMO_KEY_FILE})\" "
                    f"http://{bind}/v1/sources)")
         _serve(config)
+
+
+DEMO_KEY_NAME = "demo admin"
+
+
+def _demo_admin_key() -> tuple[str, bool]:
+    """(token, reused): the key in DEMO_KEY_FILE while it still works, else a fresh one that
+    replaces every earlier demo admin key."""
+    from api.services.audit import CLI
+    from api.services.keys import create_key, find_key, list_keys, revoke_key
+
+    if DEMO_KEY_FILE.exists():
+        token = DEMO_KEY_FILE.read_text().strip()
+        key = find_key(token)
+        if key is not None and key.name == DEMO_KEY_NAME and key.role == "admin":
+            return token, True
+    created = create_key(DEMO_KEY_NAME, "admin", actor=CLI)
+    for key in list_keys():
+        if key.name == DEMO_KEY_NAME and key.revoked_at is None and key.id != created.key.id:
+            revoke_key(key.id, actor=CLI)
+    token = created.token
+    DEMO_KEY_FILE.touch(mode=0o600)
+    DEMO_KEY_FILE.chmod(0o600)
+    DEMO_KEY_FILE.write_text(token + "\n")
+    return token, False
 
 
 @main.group()
@@ -167,13 +259,18 @@ def keys_list():
 def keys_revoke(key_id):
     """Revoke a key by id (key_…); it stops working on the next request."""
     from api.db import database
+    from api.domain.errors import Conflict
     from api.domain.ids import decode_id
     from api.services.audit import CLI
     from api.services.keys import revoke_key
     _app()
     pk = decode_id("key", key_id)
     with database.connection_context():
-        if pk is None or revoke_key(pk, actor=CLI) is None:
+        try:
+            revoked = pk is not None and revoke_key(pk, actor=CLI) is not None
+        except Conflict as refused:
+            raise click.ClickException(refused.message) from None
+        if not revoked:
             raise click.ClickException(f"no key {key_id}")
     click.echo(f"revoked {key_id}")
 
@@ -190,21 +287,30 @@ def ingest(files, kind, publisher, language, extract):
     from tqdm import tqdm
 
     from api.db import database
-    from api.domain.ids import encode_id
     from api.domain.errors import Conflict, Invalid
+    from api.domain.ids import encode_id
     from api.services.audit import CLI
     from api.services.extraction import run_extraction
     from api.services.sources import create_source
     _app()
     stored = skipped = claims = 0
+    failed: list[str] = []
     with database.connection_context():
         for path in tqdm(files, unit=" file", file=sys.stderr):
-            text = Path(path).read_bytes().decode("utf-8")
+            try:
+                text = Path(path).read_bytes().decode("utf-8")
+            except UnicodeDecodeError as error:
+                failed.append(path)
+                tqdm.write(f"{path}: not UTF-8 (byte {error.start}: {error.reason}); convert it to UTF-8 "
+                           f"(e.g. iconv -f latin1 -t utf-8), skipped", file=sys.stderr)
+                continue
             try:
                 source = create_source({"text": text, "title": Path(path).stem, "kind": kind,
                                         "publisher": publisher, "language": language}, actor=CLI)
             except Invalid as error:
-                raise click.ClickException(f"{path}: {error.message}") from None
+                failed.append(path)
+                tqdm.write(f"{path}: {error.message} (skipped)", file=sys.stderr)
+                continue
             except Conflict as duplicate:
                 skipped += 1
                 source_id = duplicate.details["existing"]
@@ -216,7 +322,10 @@ def ingest(files, kind, publisher, language, extract):
             if extract and source_pk is not None:
                 claims += len(run_extraction(source_pk, actor=CLI).claims)
             tqdm.write(f"{source_id}\t{path}", file=sys.stderr)
-    click.echo(f"stored {stored}, skipped {skipped} already stored" + (f", {claims} claims proposed" if extract else ""))
+    click.echo(f"stored {stored}, skipped {skipped} already stored" + (f", {claims} claims proposed" if extract else "")
+               + (f", {len(failed)} failed: {', '.join(failed)}" if failed else ""))
+    if failed:
+        sys.exit(1)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
@@ -240,7 +349,7 @@ def openapi(output):
 
 
 def openapi_yaml() -> str:
-    app = _app(Config(database_url="sqlite:///:memory:"))
+    app = _app(Config(database_url="sqlite:///:memory:"), ready=False)
     return app.extensions["claimtrack_api"].spec.to_yaml()
 
 
@@ -278,7 +387,7 @@ def import_(file):
     from api.domain.errors import DomainError
     from api.services.imports import import_records
     from schemas.exports import parse_lines
-    _app()
+    _app(ready=False)
     migrate()
     with database.connection_context():
         try:

@@ -39,7 +39,9 @@ class PostgresPool(PooledPostgresqlDatabase):
 
 # Connections are kept between requests: opening one (and, for SQLite, setting its pragmas)
 # would otherwise cost more than the request. Per process; a gunicorn worker is one process.
-POOL = {"max_connections": 8, "stale_timeout": 300}
+# Under gevent more requests than connections can be in flight: a request waits up to `timeout`
+# seconds for a free connection instead of failing at once.
+POOL = {"max_connections": 8, "stale_timeout": 300, "timeout": 10}
 
 
 def open_database(url: str, *, busy_timeout_ms: int = 15000) -> peewee.Database:
@@ -98,3 +100,32 @@ def migrate(db: peewee.Database | None = None) -> list[str]:
     db = db or database.obj
     with db.connection_context():
         return Runner(db, directory=str(MIGRATIONS_DIR)).up()
+
+
+INIT_DB_HINT = "run `claimtrack init-db` to create or upgrade it"
+
+
+class SchemaNotReady(Exception):
+    """The database has no schema, or one behind the code (migrations not applied)."""
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file a sqlite:/// URL names (None for other databases and for :memory:)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = unquote(url[len("sqlite:///"):])
+    return None if path in ("", ":memory:") else path
+
+
+def check_schema(db: peewee.Database | None = None) -> None:
+    """Raise SchemaNotReady, with one line saying what to do, when the database has not applied
+    every migration in api/migrations (read from the runner's `schema_migration` table)."""
+    db = db or database.obj
+    runner = Runner(db, directory=str(MIGRATIONS_DIR))
+    with db.connection_context():
+        status = runner.status()
+    pending = [m.name for m in status if m.path is not None and not m.applied]
+    if pending:
+        state = "is behind the code ({} migration(s) pending: {})".format(len(pending), ", ".join(pending)) \
+            if any(m.applied for m in status) else "has no schema"
+        raise SchemaNotReady(f"The database {state}: {INIT_DB_HINT}.")

@@ -5,11 +5,13 @@ import logging
 from http import HTTPStatus
 
 import peewee
-from flask import Response, has_request_context, json, request
+from flask import Response, current_app, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
+from api.domain.errors import (
+    Busy, Conflict, DomainError, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge,
+)
 from schemas.common import flatten_messages
-from api.domain.errors import Conflict, DomainError, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +51,14 @@ def invalid(field: str, message: str, *, status: int = 422, slug: str = "validat
 
 # The one mapping from what the domain refuses to HTTP. Checked along the class hierarchy,
 # so a subclass (Malformed) is mapped before its base (Invalid).
-STATUS_OF = {NotFound: 404, Malformed: 400, Invalid: 422, Conflict: 409, PreconditionFailed: 412, TooLarge: 413}
+STATUS_OF = {NotFound: 404, Malformed: 400, Invalid: 422, Conflict: 409, PreconditionFailed: 412, TooLarge: 413,
+             Busy: 503}
 
 
 def problem_from_domain(error: DomainError) -> Problem:
     status = next((STATUS_OF[cls] for cls in type(error).__mro__ if cls in STATUS_OF), 422)
-    return Problem(status, error.message, slug=error.slug, errors=error.errors, **error.details)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Busy) else None
+    return Problem(status, error.message, slug=error.slug, errors=error.errors, headers=headers, **error.details)
 
 
 def problem_response(problem: Problem) -> Response:
@@ -79,7 +83,9 @@ def from_http_exception(error: HTTPException) -> Problem:
     if status == 400 and ("JSON" in str(detail) or (has_request_context() and request.is_json)):
         return Problem(400, "The request body is not valid JSON.", slug="malformed-json")
     if status == 413:
-        return Problem(413, detail, slug="body-too-large")
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return Problem(413, f"The request body is over the limit of {limit:,} bytes.", slug="body-too-large",
+                       limit_bytes=limit)
     if status == 404:
         return Problem(404, str(detail), slug="not-found")
     return Problem(status, str(detail))

@@ -13,12 +13,14 @@ STATUSES = {
     "FORBIDDEN": (403, "The key's role is too low for this operation"),
     "NOT_FOUND": (404, "No such resource"),
     "CONFLICT": (409, "An ambiguous quote (with `candidates`), a duplicate source text, a resource in use, "
-                      "or a request with this Idempotency-Key still in progress"),
+                      "the last active admin key, or a request with this Idempotency-Key still in progress"),
     "PRECONDITION_FAILED": (412, "If-Match names a version that is no longer current"),
     "PAYLOAD_TOO_LARGE": (413, "The body is over the configured limit"),
     "UNSUPPORTED_MEDIA_TYPE": (415, "The body is not JSON"),
     "TOO_MANY_REQUESTS": (429, "Over the key's rate limit; see Retry-After"),
-    "SERVICE_UNAVAILABLE": (503, "The database is not reachable"),
+    "SERVICE_UNAVAILABLE": (503, "The database is not reachable (or, on /readyz, its schema is missing or "
+                                 "behind: run `claimtrack init-db`), or extraction is at this server's "
+                                 "capacity; see Retry-After"),
 }
 
 HEADERS = {
@@ -58,7 +60,7 @@ def complete_spec(api: Api) -> None:
                 responses.setdefault("503", _ref("SERVICE_UNAVAILABLE"))
                 continue
             operation["security"] = [{"bearer": []}]
-            for name in ("UNAUTHORIZED", "FORBIDDEN", "TOO_MANY_REQUESTS"):
+            for name in ("UNAUTHORIZED", "FORBIDDEN", "TOO_MANY_REQUESTS", "SERVICE_UNAVAILABLE"):
                 responses.setdefault(str(STATUSES[name][0]), _ref(name))
             if "{" in path:
                 responses.setdefault("404", _ref("NOT_FOUND"))

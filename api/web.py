@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import re
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
 from flask_swagger_ui import get_swaggerui_blueprint
 
@@ -38,6 +39,55 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def public_base_url() -> str:
+    """The base of absolute URLs we hand out (Link, ClaimReview `url`): CLAIMTRACK_PUBLIC_URL, or
+    else the request's own scheme and host, which create_app then restricts to
+    CLAIMTRACK_ALLOWED_HOSTS (Flask's TRUSTED_HOSTS: any other Host header → 400), so a forged
+    Host is never reflected into them."""
+    return current_app.config["CLAIMTRACK"].public_url or request.host_url.rstrip("/")
+
+
+class LimitStreamedBodies:
+    """WSGI middleware: a chunked body (no Content-Length) is read up to the limit plus one byte
+    and handed on with its Content-Length, so one over the limit gets the same 413 as a body
+    that declares its length (Werkzeug would otherwise cut it at the limit: broken JSON, 400)."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app, self.limit = wsgi_app, limit
+
+    def __call__(self, environ, start_response):
+        if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated") \
+                and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            body = environ["wsgi.input"].read(self.limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))  # limit + 1 when over: Werkzeug answers 413
+            del environ["HTTP_TRANSFER_ENCODING"]  # the body is now plain bytes of that length
+        return self.wsgi_app(environ, start_response)
+
+
+DOCS_FIRST_PAINT = """<header style="font-family: sans-serif; max-width: 1460px; margin: 0 auto; padding: 16px 20px 0">
+  <h1 style="margin: 0 0 8px">claimtrack API</h1>
+  <p style="margin: 4px 0">Every operation except <code>/healthz</code>, <code>/readyz</code> and these docs needs an
+  API key: choose <b>Authorize</b> and paste it (sent as <code>Authorization: Bearer &lt;key&gt;</code>). Get one with
+  <code>claimtrack keys create --name you --role checker</code>; <code>claimtrack demo</code> writes an admin key to
+  <code>claimtrack-demo.key</code>.</p>
+  <p style="margin: 4px 0">The contract: <a href="/openapi.yaml">openapi.yaml</a> (also
+  <a href="/openapi.json">openapi.json</a>). The interactive reference below loads with scripts.</p>
+</header>
+"""
+
+
+def _with_first_paint(show):
+    """The docs page with a static header before Swagger UI's scripts run: title, how to
+    authenticate and the link to the OpenAPI document are there at first paint, scripts or not."""
+    def show_with_header(path=None):
+        response = show(path)
+        if path in (None, "index.html") and isinstance(response, str):
+            response = response.replace('<div id="swagger-ui">', DOCS_FIRST_PAINT + '  <div id="swagger-ui">', 1)
+        return response
+    return show_with_header
+
+
 def init_web(app: Flask, cors_origins: tuple[str, ...]) -> None:
     if cors_origins:
         CORS(app, origins=list(cors_origins), expose_headers=EXPOSED_HEADERS, max_age=600,
@@ -46,4 +96,5 @@ def init_web(app: Flask, cors_origins: tuple[str, ...]) -> None:
     docs = get_swaggerui_blueprint(DOCS_PATH, "/openapi.json", config={"app_name": "claimtrack API"},
                                    blueprint_name="docs")
     app.register_blueprint(docs)
+    app.view_functions["docs.show"] = _with_first_paint(app.view_functions["docs.show"])
     app.after_request(security_headers)

@@ -2,7 +2,7 @@
 
     python bench/baseline_app.py --bind 127.0.0.1:8101 --workers 2     # GET /ok → {"status": "ok"}
 
-It goes through api.cli._serve itself (same gunicorn BaseApplication: workers, sync worker
+It goes through api.cli._serve itself (same gunicorn BaseApplication: workers, gevent worker
 class, timeout, log level, access log to stdout), with only the WSGI app swapped, so the
 ratio API/baseline measures the application and nothing about the server set-up.
 """
@@ -37,9 +37,10 @@ def main(argv=None) -> None:
     parser.add_argument("--bind", required=True)
     parser.add_argument("--workers", type=int)
     args = parser.parse_args(argv)
+    cli._use_gevent()
     config = Config.from_env()
     config = config.with_(bind=args.bind, workers=args.workers or config.workers)
-    cli._app = lambda _config=None: create_baseline_app()  # what _serve's load() builds
+    cli._app = lambda _config=None, **_: create_baseline_app()  # what _serve's load() builds
     cli._serve(config)
 
 

@@ -12,7 +12,7 @@ from api.app import create_app
 from api.config import Config
 from api.db import database, migrate
 from api.services.keys import create_key
-from tests.support import ApiClient, empty_tables, free_port, post_samples
+from tests.support import ApiClient, empty_tables, post_samples, serving
 
 POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
@@ -47,7 +47,7 @@ def database_url(request, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def migrated_app(database_url):
-    app = create_app(Config(database_url=database_url, rate_limit_per_minute=0))
+    app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0))
     migrate()
     return app
 
@@ -115,31 +115,5 @@ def count_queries():
 def live_server(app, database_url, tmp_path):
     """`claimtrack serve` under gunicorn (4 workers) on loopback, on this test's database.
     Everything it logs (access log included) goes to tmp_path / "server.log"."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
-
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACK_WORKERS": "4", "CLAIMTRACK_PRELOAD_MODEL": "0",
-           "CLAIMTRACK_BIND": f"127.0.0.1:{port}", "CLAIMTRACK_LOG_LEVEL": "info",
-           "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0"}
-    log = open(tmp_path / "server.log", "wb")
-    process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/readyz", timeout=2).close()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-                time.sleep(0.2)
+    with serving(database_url, tmp_path / "server.log") as base:
         yield base
-    finally:  # a server that never became ready is stopped too, not left running
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,3 +79,41 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_answering(url: str, process, *, timeout: float = 30.0, output=lambda: "") -> None:
+    """Poll `url` until it answers 2xx; fail with the server's `output()` if its process exits
+    or `timeout` seconds pass first."""
+    import time
+    import urllib.request
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, output()
+            time.sleep(0.2)
+
+
+@contextmanager
+def serving(database_url: str, log_path: Path, *, workers: int = 4, ready: str = "/readyz", **env: str):
+    """`claimtrack serve` on a free loopback port, logging to `log_path`; yields its base URL
+    once `ready` answers, and stops it afterwards. Limits are off unless `env` sets them."""
+    import os
+    import subprocess
+    import sys
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACK_WORKERS": str(workers),
+           "CLAIMTRACK_PRELOAD_MODEL": "0", "CLAIMTRACK_BIND": f"127.0.0.1:{port}", "CLAIMTRACK_LOG_LEVEL": "info",
+           "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0", "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE": "0", **env}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_answering(f"{base}{ready}", process, output=log_path.read_text)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 from openapi_spec_validator import validate
 
 from api.cli import main, openapi_yaml
-from tests.support import ROOT, free_port, sample_text
+from tests.support import ROOT, free_port, sample_text, wait_until_answering
 
 
 @pytest.fixture
@@ -53,6 +52,8 @@ def test_committed_openapi_yaml_is_what_the_code_generates_and_is_valid():
     document = yaml.safe_load(generated)
     validate(document)
     assert document["openapi"].startswith("3.1")
+    from importlib.metadata import version
+    assert document["info"]["version"] == version("claimtrack")  # one version: the package's
     assert "/v1/claims" in document["paths"]
 
 
@@ -75,14 +76,7 @@ def demo_server(tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _call(f"{base}/healthz")
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, process.stdout.read().decode()
-                time.sleep(0.2)
+        wait_until_answering(f"{base}/healthz", process, output=lambda: process.stdout.read().decode())
         yield base, tmp_path
     finally:
         process.terminate()
@@ -101,7 +95,7 @@ def test_demo_serves_the_samples_under_gunicorn_and_a_claim_can_be_created_by_qu
     span = claim["appearances"][0]
     text = sample_text("001_87f9c890ea636cff.txt")
     assert text[span["start"]:span["end"]] == quote == span["exact"]
-    assert (folder / "claimtrack-demo.db").exists()
+    assert (folder / "claimtrack.db").exists()  # the database every later command opens
 
 
 def test_the_readme_curl_walkthrough_runs_against_a_live_demo(demo_server):
@@ -109,9 +103,12 @@ def test_the_readme_curl_walkthrough_runs_against_a_live_demo(demo_server):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Walkthrough with curl")[1].split("\n## ")[0]
     script = "\n".join(block.split("```")[0] for block in section.split("```bash\n")[1:])
-    script = script.replace("http://127.0.0.1:8000", base)
+    # As pasted in a clone, where .venv/bin/claimtrack is this test's own claimtrack.
+    script = script.replace("http://127.0.0.1:8000", base).replace(".venv/bin/claimtrack",
+                                                                   str(Path(sys.executable).with_name("claimtrack")))
     result = subprocess.run(["bash", "-e", "-c", script], cwd=folder, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "checker\tactive\talice" in result.stdout  # the key command found the demo's database
     assert "the first summit between US and Russian leaders in four years" in result.stdout
     assert "Volodymyr Zelensky" in result.stdout and "ambiguous-quote" in result.stdout
     assert "there’s no deal until there’s a deal" in result.stdout
@@ -139,3 +136,59 @@ def test_evaluate_scores_the_pipeline_against_the_shipped_gold_and_meets_the_tar
                                        str(ROOT / "data" / "gold" / "heldout"), "--check-targets"])
     assert result.exit_code == 0, result.output
     assert "people (entities)" in result.output and "boilerplate share" in result.output
+
+
+@pytest.mark.parametrize("command", [["keys", "list"], ["keys", "create", "--name", "a", "--role", "reader"],
+                                     ["export"], ["serve"], ["ingest", str(ROOT / "README.md")]])
+def test_commands_on_a_missing_database_say_to_run_init_db_and_create_no_file(cli_env, command):
+    # A real process: `serve` patches the interpreter for gevent, which must not happen to pytest's.
+    result = subprocess.run([str(Path(sys.executable).with_name("claimtrack")), *command], cwd=cli_env,
+                            capture_output=True, text=True, timeout=60, env={**os.environ})
+    assert result.returncode == 1
+    assert (result.stdout + result.stderr).strip().splitlines() == [
+        f"Error: There is no database at {cli_env / 'cli.db'}: run `claimtrack init-db` to create or upgrade it."]
+    assert not (cli_env / "cli.db").exists()
+
+
+def test_commands_on_a_database_without_the_schema_say_to_run_init_db(cli_env):
+    (cli_env / "cli.db").touch()
+    result = CliRunner().invoke(main, ["keys", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: The database has no schema: run `claimtrack init-db` to create or upgrade it."
+
+
+def test_ingest_reports_a_file_that_is_not_utf8_continues_and_exits_1(cli_env):
+    run("init-db")
+    latin1 = cli_env / "latin1.txt"
+    latin1.write_bytes("Zoë Müller said the café was closed.".encode("latin-1"))
+    good = cli_env / "good.txt"
+    good.write_text("The minister said on Monday that exports rose by 4% in March.", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(latin1), str(good)])
+    assert result.exit_code == 1
+    assert f"{latin1}: not UTF-8" in result.output
+    assert f"stored 1, skipped 0 already stored, 1 failed: {latin1}" in result.output
+
+
+def test_revoking_the_last_admin_key_from_the_command_line_is_refused(cli_env):
+    run("init-db")
+    run("keys", "create", "--name", "boss", "--role", "admin")
+    key_id = run("keys", "list").split("\t")[0]
+    result = CliRunner().invoke(main, ["keys", "revoke", key_id])
+    assert result.exit_code == 1 and "last active admin key" in result.output
+
+
+def test_demo_reuses_its_admin_key_and_replaces_it_when_the_file_is_gone(cli_env):
+    samples = ["demo", "--no-serve", "--no-extract", "--samples", str(ROOT / "data" / "samples")]
+    first = run(*samples)
+    key_file = cli_env / "claimtrack-demo.key"
+    token = key_file.read_text().strip()
+    assert f"written to claimtrack-demo.key): {token}" in first
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    again = run(*samples)
+    assert f"reused from claimtrack-demo.key): {token}" in again
+    key_file.unlink()
+    run(*samples)
+    fresh = key_file.read_text().strip()
+    listing = [line.split("\t") for line in run("keys", "list").splitlines()]
+    assert fresh != token
+    assert [state for _, role, state, name in listing if name == "demo admin"] == ["revoked", "active"]

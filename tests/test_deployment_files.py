@@ -116,15 +116,16 @@ def test_compose_has_no_obsolete_version_key(compose):
     assert "version" not in compose
 
 
-def test_compose_defines_db_migrate_and_api_services(services):
-    assert {"db", "migrate", "api"} <= set(services)
+def test_compose_defines_db_migrate_api_and_proxy_services(services):
+    assert {"db", "migrate", "api", "proxy"} <= set(services)
 
 
-def test_db_is_healthchecked_with_pg_isready(services):
+def test_db_is_healthchecked_with_pg_isready_over_tcp(services):
     db = services["db"]
     assert db["image"].startswith("postgres:")
     check = db.get("healthcheck") or {}
-    assert "pg_isready" in _healthcheck_text(db)
+    # Over TCP: the image's init-time server listens on the Unix socket only.
+    assert re.search(r"pg_isready -h 127\.0\.0\.1\b", _healthcheck_text(db))
     for key in ("interval", "timeout", "retries"):
         assert key in check, f"db healthcheck lacks {key}"
 
@@ -145,12 +146,19 @@ def test_db_data_lives_on_a_named_volume_declared_at_top_level(compose, services
     assert all(name in declared for name in named), f"{named} not declared under top-level volumes"
 
 
-def test_migrate_runs_init_db_once_the_db_is_healthy(services):
+def test_migrate_runs_init_db_retrying_once_the_db_is_healthy(services):
     migrate = services["migrate"]
-    assert _command_words(migrate["command"]) == ["claimtrack", "init-db"]
+    words = _command_words(migrate["command"])
+    assert words[:2] == ["claimtrack", "init-db"] and words[2] == "--wait" and int(words[3]) >= 30
     assert _depends_on(migrate).get("db") == "service_healthy"
     assert str(migrate.get("restart", "no")) == "no"
-    assert "build" in migrate
+
+
+def test_the_image_is_built_once_and_shared_by_migrate_and_api(services):
+    builders = [name for name, service in services.items() if "build" in service]
+    assert builders == ["api"]
+    assert services["migrate"]["image"] == services["api"]["image"]
+    assert services["migrate"]["pull_policy"] == "never"
 
 
 def test_api_waits_for_healthy_db_and_completed_migration(services):
@@ -159,19 +167,38 @@ def test_api_waits_for_healthy_db_and_completed_migration(services):
     assert deps.get("migrate") == "service_completed_successfully"
 
 
-def test_api_serves_and_publishes_port_8000(services):
-    api = services["api"]
-    assert _command_words(api["command"]) == ["claimtrack", "serve"]
+def _published(service: dict) -> list[tuple[str, str]]:
     published = []
-    for port in api.get("ports") or []:
+    for port in service.get("ports") or []:
         if isinstance(port, dict):
             published.append((str(port.get("published")), str(port.get("target"))))
         else:
             parts = str(port).split("/")[0].split(":")
             published.append((parts[-2] if len(parts) > 1 else parts[-1], parts[-1]))
-    assert any(target == "8000" for _, target in published), published
+    return published
+
+
+def test_api_serves_behind_the_proxy_which_alone_publishes_port_8000(services):
+    api = services["api"]
+    assert _command_words(api["command"]) == ["claimtrack", "serve"]
+    assert _published(api) == []  # gunicorn is never exposed to clients directly
     bind = _environment(api).get("CLAIMTRACK_BIND", "")
     assert bind.startswith("0.0.0.0:") and bind.endswith(":8000")
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert ("8000", "8000") in _published(proxy)
+    assert _depends_on(proxy).get("api") == "service_healthy"
+    mounts = [str(m).split(":") for m in proxy["volumes"]]
+    assert ["./deploy/nginx.conf", "/etc/nginx/nginx.conf", "ro"] in mounts
+    assert (ROOT / "deploy" / "nginx.conf").exists()
+    assert "server api:8000;" in (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+
+
+def test_api_under_compose_trusts_one_proxy_and_publishes_claimreviews_under_a_public_url(services):
+    env = _environment(services["api"])
+    assert env["CLAIMTRACK_TRUSTED_PROXIES"] == "1"
+    assert env["CLAIMTRACK_PUBLIC_URL"] == "http://localhost:8000"
+    assert env["CLAIMTRACK_ORGANIZATION_NAME"] and env["CLAIMTRACK_ORGANIZATION_URL"].startswith("https://")
 
 
 def test_api_healthcheck_probes_readyz_or_healthz(services):
@@ -270,3 +297,11 @@ def test_dockerignore_keeps_local_state_out_of_the_build_context():
     for pattern in (".git", "*.db", "tests/", "bench/"):
         assert pattern in ignored, pattern
     assert any("venv" in entry for entry in ignored)
+
+
+def test_gitignore_keeps_the_demo_key_and_databases_out_of_commits():
+    from fnmatch import fnmatch
+    patterns = [line.strip() for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    for path in ("claimtrack-demo.key", "claimtrack.db", "claimtrack.db-wal"):
+        assert any(fnmatch(path, pattern) for pattern in patterns), path

@@ -66,3 +66,14 @@ class TooLarge(DomainError):
     """The input is over a limit the operation has (a text too long to extract from)."""
 
     slug = "too-large"
+
+
+class Busy(DomainError):
+    """No capacity for this work right now (every extraction slot taken); worth a retry after
+    `retry_after` seconds."""
+
+    slug = "busy"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from api.capacity import extraction_slot, off_the_event_loop
 from api.db import database
 from api.domain.vocabulary import EXTRACTED
 from api.domain.spans import resolve_span
@@ -117,7 +118,9 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
 
 def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
     try:
-        return extract(text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
+        with extraction_slot():
+            return off_the_event_loop(extract, text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list)
+                                                      for k, p in known.items()])
     except TextTooLong as error:
         raise TooLarge(f"{error}: split the text into several sources to extract from it.",
                        slug="text-too-long-to-extract") from None

@@ -6,7 +6,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from api.db import database
+from api.db import database, is_postgres
+from api.domain.errors import Conflict
 from api.domain.ids import decode_id, encode_id
 from api.domain.roles import ROLES
 from api.models import ApiKey, utcnow
@@ -62,10 +63,20 @@ def list_keys() -> list[ApiKey]:
 
 
 def revoke_key(pk: int, *, actor: audit.Actor) -> ApiKey | None:
-    """Revoke the key (once); None if there is no such key."""
+    """Revoke the key (once); None if there is no such key. Raises Conflict (slug last-admin-key)
+    rather than revoke the last active admin key, which would leave nobody able to manage keys
+    over the API."""
     key = row_by_id(ApiKey, pk)
     if key is not None and key.revoked_at is None:
         with database.atomic():
+            if key.role == "admin":
+                admins = ApiKey.select(ApiKey.id).where((ApiKey.role == "admin") & ApiKey.revoked_at.is_null())
+                # Two admins revoking each other at once take turns (SQLite's BEGIN IMMEDIATE
+                # already serialises writers), so one of them always stays.
+                active = [row.id for row in (admins.for_update() if is_postgres() else admins)]
+                if active == [key.id]:
+                    raise Conflict("This is the last active admin key: create another admin key "
+                                   "before revoking it.", slug="last-admin-key")
             key.revoked_at = utcnow()
             key.save()
             audit.record(actor, "revoke", "key", key.id)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask import Response, current_app, json, request
+from flask import Response, current_app, json
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from api.services import claimreviews
 from api.views.common import Blueprint, link_header, split_query
+from api.web import public_base_url
 from schemas.common import list_query_schema
 
 blp = Blueprint("claimreviews", __name__, url_prefix="/v1",
@@ -19,7 +20,7 @@ ClaimReviewPageSchema = Schema.from_dict({"data": fields.List(fields.Dict()), "n
 
 def publisher() -> dict:
     config = current_app.config["CLAIMTRACK"]
-    return {"base_url": config.public_url or request.host_url.rstrip("/"),
+    return {"base_url": public_base_url(),
             "organization": config.organization_name, "organization_url": config.organization_url,
             "url_template": config.claimreview_url_template}
 

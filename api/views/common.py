@@ -20,6 +20,7 @@ from api.domain.ids import PREFIXES, decode_id, encode_id
 from api.pagination import Page
 from api.services.audit import Actor
 from api.services.spans import UTF16
+from api.web import public_base_url
 
 PAGING = ("sort", "cursor", "limit")
 
@@ -58,7 +59,7 @@ def link_header(page: Page) -> dict[str, str]:
         return {}
     args = request.args.to_dict(flat=False)
     args["cursor"] = [page.next_cursor]
-    url = f"{request.base_url}?{urlencode(args, doseq=True)}"
+    url = f"{public_base_url()}{request.path}?{urlencode(args, doseq=True)}"
     return {"Link": f'<{url}>; rel="next"'}
 
 

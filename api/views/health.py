@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from api.auth import public
-from api.db import database
+from api.db import SchemaNotReady, check_schema
 from api.errors import Problem
 from api.views.common import Blueprint
 
@@ -18,7 +18,7 @@ class HealthSchema(Schema):
 @public
 @blp.response(200, HealthSchema)
 def healthz():
-    """The process is up"""
+    """The process is up (liveness: never touches the database)"""
     return {"status": "ok"}
 
 
@@ -26,9 +26,11 @@ def healthz():
 @public
 @blp.response(200, HealthSchema)
 def readyz():
-    """The database answers"""
+    """The database answers and its schema is up to date (readiness)"""
     try:
-        database.execute_sql("SELECT 1")
+        check_schema()
+    except SchemaNotReady as error:
+        raise Problem(503, str(error), slug="schema-not-ready", headers={"Retry-After": "30"}) from None
     except Exception:
         raise Problem(503, "The database is not reachable.", slug="database-unavailable",
                       headers={"Retry-After": "5"}) from None

@@ -3,7 +3,7 @@
     python data/gold/build_gold.py          # writes data/gold/samples.json and data/gold/extra.json
     python data/gold/build_gold.py --check  # fails if the written files differ from the specs
 
-Format: shared/seed-documents/GOLD-FORMAT.md. Every annotation is given by its exact quote;
+Format: data/gold/GOLD-FORMAT.md. Every annotation is given by its exact quote;
 a quote that occurs more than once needs `n` (0-based occurrence); an ambiguous or missing quote
 is an error. People mentions are given as name forms: every whole-word occurrence of a form
 (longest form first) is a mention, except occurrences inside an `exclude` context

@@ -58,15 +58,34 @@ def test_health_and_openapi_are_open_without_a_key(api):
         assert api.get(url, role=None).status_code == 200, url
 
 
-def test_a_key_over_its_rate_limit_gets_429_with_retry_after(migrated_app, database_url, tokens):
+def _limited_client(database_url, **limits):
     from api.app import create_app
     from api.config import Config
-    client = create_app(Config(database_url=database_url, rate_limit_per_minute=12)).test_client()  # bursts of 2
+    return create_app(Config(database_url=database_url, **limits)).test_client()
+
+
+def test_a_key_over_its_rate_limit_gets_429_with_retry_after(migrated_app, database_url, tokens):
+    client = _limited_client(database_url, rate_limit_per_minute=3, auth_failures_per_minute=0)
     headers = {"Authorization": f"Bearer {tokens['reader']}"}
-    statuses = [client.get("/v1/claims", headers=headers).status_code for _ in range(2)]
+    statuses = [client.get("/v1/claims", headers=headers).status_code for _ in range(3)]
     limited = client.get("/v1/claims", headers=headers)
-    assert statuses == [200, 200]
+    assert statuses == [200, 200, 200]
     assert limited.status_code == 429 and limited.mimetype == "application/problem+json"
-    assert int(limited.headers["Retry-After"]) >= 1
+    assert limited.json["type"] == "/problems/rate-limited" and "3 per 1 minute" in limited.json["detail"]
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
     other = client.get("/v1/claims", headers={"Authorization": f"Bearer {tokens['checker']}"})
     assert other.status_code == 200
+    assert client.get("/healthz").status_code == 200  # open endpoints are not limited
+
+
+def test_failed_authentications_are_limited_per_client_address(migrated_app, database_url, tokens):
+    client = _limited_client(database_url, rate_limit_per_minute=0, auth_failures_per_minute=3)
+    bad = {"Authorization": "Bearer ctk_guess_000"}
+    statuses = [client.get("/v1/claims", headers=bad).status_code for _ in range(3)]
+    refused = client.get("/v1/claims", headers={"Authorization": f"Bearer {tokens['reader']}"})
+    assert statuses == [401, 401, 401]
+    assert refused.status_code == 429 and "failed authentications from this address" in refused.json["detail"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    elsewhere = client.get("/v1/claims", headers={"Authorization": f"Bearer {tokens['reader']}"},
+                           environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert elsewhere.status_code == 200

@@ -47,3 +47,31 @@ def test_cors_answers_preflight_for_configured_origins_and_exposes_etag_link_loc
     assert all(h in exposed for h in ("ETag", "Link", "Location"))
     other = client.get("/v1/claims", headers={"Origin": "https://evil.example", "Authorization": f"Bearer {tokens['reader']}"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_docs_have_a_static_first_paint_with_title_auth_hint_and_the_openapi_link(api):
+    page = api.get("/docs/", role=None)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    before_scripts = page.text.split("<script")[0]
+    assert "<h1" in before_scripts and "claimtrack API</h1>" in before_scripts
+    assert "Authorization: Bearer &lt;key&gt;" in before_scripts and "claimtrack keys create" in before_scripts
+    assert '<a href="/openapi.yaml">' in before_scripts
+    assert before_scripts.index("claimtrack API</h1>") < before_scripts.index('<div id="swagger-ui">')
+
+
+def test_every_problem_type_the_code_raises_has_a_page(api):
+    import re
+
+    from api.problems import PROBLEM_TYPES
+    from tests.support import ROOT
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "api").rglob("*.py"))
+    raised = set(re.findall(r'slug\s*=\s*"([a-z-]+)"', source))
+    for chosen in re.findall(r'slug = "([a-z-]+)" if [^\n]* else "([a-z-]+)"', source):
+        raised |= set(chosen)
+    assert {"validation", "busy", "quote-not-found", "invalid-span"} <= raised  # the scan sees every form
+    assert raised <= set(PROBLEM_TYPES), raised - set(PROBLEM_TYPES)
+    for slug in PROBLEM_TYPES:
+        page = api.get(f"/problems/{slug}", role=None)
+        assert page.status_code == 200 and page.mimetype == "text/html", slug
+        assert f"<code>/problems/{slug}</code>" in page.text
+    assert api.get("/problems/no-such-type", role=None).status_code == 404

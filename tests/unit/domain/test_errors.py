@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.domain.errors import Conflict, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge
+from api.domain.errors import Busy, Conflict, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge
 from api.errors import problem_from_domain
 
 
@@ -14,6 +14,7 @@ from api.errors import problem_from_domain
     (Conflict("Already stored.", slug="duplicate-source", existing="src_x"), 409, "duplicate-source"),
     (PreconditionFailed("Stale."), 412, "precondition-failed"),
     (TooLarge("Too long to extract.", slug="text-too-long-to-extract"), 413, "text-too-long-to-extract"),
+    (Busy("Extraction is at capacity.", retry_after=30), 503, "busy"),
 ])
 def test_each_domain_error_maps_to_one_status(error, status, slug):
     problem = problem_from_domain(error)
@@ -26,3 +27,7 @@ def test_a_field_error_names_its_field_and_details_become_members():
         "appearances.0.exact": ["Not found."]}
     assert problem_from_domain(Conflict("Already stored.", existing="src_x")).body()["existing"] == "src_x"
     assert str(NotFound.of("claim", "clm_x")) == "No claim with id 'clm_x'."
+
+
+def test_busy_says_when_to_retry():
+    assert problem_from_domain(Busy("Extraction is at capacity.", retry_after=30)).headers == {"Retry-After": "30"}
