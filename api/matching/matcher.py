@@ -7,7 +7,7 @@ the fusion model (api.matching.fusion). Matches come back best first.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +77,7 @@ class Matcher:
             raise ValueError(f"{len(vectors)} vectors for {len(self.claims)} claims")
         self.lexical = LexicalIndex(texts)
         self.vectors = VectorIndex(vectors)
+        self._position = {claim.id: i for i, claim in enumerate(self.claims)}
 
     @property
     def fusion(self) -> FusionModel:
@@ -85,15 +86,21 @@ class Matcher:
             self._fusion = FusionModel.load()
         return self._fusion
 
-    def candidate_features(self, text: str) -> Candidates:
-        """Pooled candidates of `text` (the top `candidates` by BM25 and by cosine) with features."""
+    def candidate_features(self, text: str, exclude: Collection[str] = ()) -> Candidates:
+        """Pooled candidates of `text` (the top `candidates` by BM25 and by cosine) with features.
+
+        Claims whose ids are in `exclude` are treated as absent from the collection (a stored
+        claim matched against the others; unknown ids are ignored)."""
         prepared = prepare_query(text)
         bm25 = self.lexical.scores(prepared)
-        k = min(self.candidates, len(self.claims))
+        excluded = np.array(sorted({self._position[i] for i in exclude if i in self._position}), dtype=np.int64)
+        bm25[excluded] = 0.0
+        k = min(self.candidates, len(self.claims) - len(excluded))
         by_bm25 = np.argsort(-bm25, kind="stable")[:k]
         by_bm25 = by_bm25[bm25[by_bm25] > 0]  # claims sharing no term are no lexical candidates
         query = self.encoder.encode([prepared])[0]
-        by_cosine, _ = self.vectors.search(query, k)
+        by_cosine, _ = self.vectors.search(query, k + len(excluded))
+        by_cosine = by_cosine[~np.isin(by_cosine, excluded)][:k]
         positions = np.unique(np.concatenate([by_bm25, by_cosine]))
         if not len(positions):
             return Candidates(positions, np.zeros((0, len(FEATURES))))
@@ -112,12 +119,13 @@ class Matcher:
         }
         return Candidates(positions, np.column_stack([columns[name] for name in FEATURES]))
 
-    def match(self, text: str, limit: int = 10) -> list[Match]:
+    def match(self, text: str, limit: int = 10, exclude: Collection[str] = ()) -> list[Match]:
         """The `limit` claims `text` most likely repeats, best first (ties by collection order),
-        each with a score in 0..1. An empty or link-only text matches nothing ([])."""
+        each with a score in 0..1, leaving out the claims whose ids are in `exclude`.
+        An empty or link-only text matches nothing ([])."""
         if limit <= 0 or not prepare_query(text):
             return []
-        pooled = self.candidate_features(text)
+        pooled = self.candidate_features(text, exclude)
         scores = self.fusion.score(pooled.features)
         order = np.lexsort((pooled.positions, -scores))[:limit]
         return [Match(self.claims[pooled.positions[i]].id, float(scores[i])) for i in order]

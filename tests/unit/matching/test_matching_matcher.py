@@ -67,3 +67,10 @@ def test_candidates_come_with_one_feature_row_each(matcher):
     pooled = matcher.candidate_features("Anchorage summit between US and Russia")
     assert pooled.features.shape == (len(pooled.positions), len(matcher.fusion.features))
     assert 3 in pooled.positions.tolist()
+
+
+def test_excluded_claims_are_left_out_as_if_absent(matcher):
+    query = "Bank of America will shut down for a week"
+    matches = matcher.match(query, limit=5, exclude={"c-bank", "no-such-claim"})
+    assert "c-bank" not in [m.claim_id for m in matches]
+    assert len(matches) == 4
