@@ -1,7 +1,7 @@
 """The evaluation measures of tools/matching_eval.py, on hand-computed examples."""
 import pytest
 
-from tools.matching_eval import map_at_k, precision_at, precision_threshold, recall_at_k
+from tools.matching_eval import map_at_k, precision_at, precision_threshold, recall_at_k, threshold_stats
 
 QRELS = {"q1": {"a"}, "q2": {"b", "c"}, "q3": {"d"}, "q4": {"e"}}
 RUN = {
@@ -44,3 +44,13 @@ def test_precision_and_coverage_at_a_threshold():
     top = [(0.9, True), (0.8, False), (0.3, True), (0.2, False)]
     assert precision_at(top, 0.5) == (0.5, 0.5)
     assert precision_at(top, 0.95) == (None, 0.0)
+
+
+def test_threshold_stats_count_links_of_answered_and_unanswered_queries():
+    top = [(0.9, True), (0.8, False), (0.3, True)]
+    unanswered = [0.85, 0.2, 0.1]
+    stats = threshold_stats(top, unanswered, 0.5)
+    assert stats["precision"] == 0.5 and stats["coverage"] == pytest.approx(2 / 3)
+    assert stats["linked_without_answer"] == pytest.approx(1 / 3)
+    assert stats["mixed_precision"] == pytest.approx(1 / 3)  # 1 right link out of 0.9, 0.8, 0.85
+    assert threshold_stats(top, unanswered, None) == {"value": None}
