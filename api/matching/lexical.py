@@ -25,8 +25,12 @@ class LexicalIndex:
         self._stemmer = Stemmer.Stemmer("english")
         self._index = bm25s.BM25(k1=K1, b=B, method="lucene")
         tokens = bm25s.tokenize(list(documents), stopwords="en", stemmer=self._stemmer, show_progress=False)
-        self._index.index(tokens, show_progress=False)
         self.size = len(documents)
+        # bm25s cannot index a collection without a single term (no documents, or only texts
+        # like "A" or "The", which the collection has): such a collection matches nothing.
+        self._empty = not tokens.vocab
+        if not self._empty:
+            self._index.index(tokens, show_progress=False)
 
     def terms(self, text: str) -> list[str]:
         """The stemmed, stop-word-free terms BM25 sees: 'Cats are running' → ['cat', 'run']."""
@@ -38,6 +42,6 @@ class LexicalIndex:
         """BM25 score of `text` against every document: float32 array of shape (size,), ≥ 0
         (0 where no term is shared; unknown terms count for nothing)."""
         terms = self.terms(text)
-        if not terms or not self.size:
+        if not terms or self._empty:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._index.get_scores(terms), dtype=np.float32)

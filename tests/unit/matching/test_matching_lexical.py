@@ -36,3 +36,8 @@ def test_a_query_of_stop_words_or_unknown_words_scores_nothing():
     index = LexicalIndex(DOCS)
     assert not index.scores("the of and").any()
     assert not index.scores("zyzzyva").any()
+
+
+def test_a_collection_without_any_term_scores_nothing():
+    assert LexicalIndex([]).scores("cats").shape == (0,)
+    assert not LexicalIndex(["A", "The"]).scores("cats the a").any()

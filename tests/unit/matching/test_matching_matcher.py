@@ -74,3 +74,7 @@ def test_excluded_claims_are_left_out_as_if_absent(matcher):
     matches = matcher.match(query, limit=5, exclude={"c-bank", "no-such-claim"})
     assert "c-bank" not in [m.claim_id for m in matches]
     assert len(matches) == 4
+
+
+def test_an_empty_collection_matches_nothing():
+    assert Matcher([]).match("Bank of America will shut down for a week") == []
