@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from api.matching.encoder import get_encoder
-from api.matching.matcher import Claim, Matcher
+from api.matching.matcher import Claim, Matcher, top_k
 from api.matching.text import prepare_query
 
 DEFAULT_CACHE = Path(".cache/matching")
@@ -154,7 +154,7 @@ def runs(matcher: Matcher, queries: Sequence[dict], qrels: Qrels, k: int = 50) -
         out["top_unanswered"][qid] = others[0].score if others else 0.0
         prepared = prepare_query(text)
         bm25 = matcher.lexical.scores(prepared)
-        out["bm25"][qid] = [ids[i] for i in np.argsort(-bm25, kind="stable")[:k]]
+        out["bm25"][qid] = [ids[i] for i in top_k(bm25, k)]
         nearest, _ = matcher.vectors.search(matcher.encoder.encode([prepared])[0], k)
         out["embedding"][qid] = [ids[i] for i in nearest]
     return out

@@ -96,7 +96,7 @@ class Matcher:
         excluded = np.array(sorted({self._position[i] for i in exclude if i in self._position}), dtype=np.int64)
         bm25[excluded] = 0.0
         k = min(self.candidates, len(self.claims) - len(excluded))
-        by_bm25 = np.argsort(-bm25, kind="stable")[:k]
+        by_bm25 = top_k(bm25, k)
         by_bm25 = by_bm25[bm25[by_bm25] > 0]  # claims sharing no term are no lexical candidates
         query = self.encoder.encode([prepared])[0]
         by_cosine, _ = self.vectors.search(query, k + len(excluded))
@@ -129,6 +129,20 @@ class Matcher:
         scores = self.fusion.score(pooled.features)
         order = np.lexsort((pooled.positions, -scores))[:limit]
         return [Match(self.claims[pooled.positions[i]].id, float(scores[i])) for i in order]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, best first, ties by position; O(n + k log k)."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k < len(scores):
+        # Everything scoring at least the k-th best, so ties at the cut are broken by position.
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        candidates = np.flatnonzero(scores >= kth)
+    else:
+        candidates = np.arange(len(scores))
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:k].astype(np.int64)
 
 
 def _reciprocal_ranks(ranked: np.ndarray, positions: np.ndarray) -> np.ndarray:

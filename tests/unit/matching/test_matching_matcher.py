@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from api.matching import Claim, Matcher
+from api.matching.matcher import top_k
 
 CLAIMS = [
     Claim("c-cats", "Cats are injured after seeking warmth in the wheel wells of cars.", "Bang or honk to save cats?"),
@@ -78,3 +79,11 @@ def test_excluded_claims_are_left_out_as_if_absent(matcher):
 
 def test_an_empty_collection_matches_nothing():
     assert Matcher([]).match("Bank of America will shut down for a week") == []
+
+
+def test_top_k_is_best_first_with_ties_broken_by_position():
+    scores = np.array([0.5, 2.0, 0.5, 3.0, 0.5, 0.0])
+    assert top_k(scores, 3).tolist() == [3, 1, 0]
+    assert top_k(scores, 4).tolist() == [3, 1, 0, 2]
+    assert top_k(scores, 10).tolist() == [3, 1, 0, 2, 4, 5]
+    assert top_k(scores, 0).tolist() == []
