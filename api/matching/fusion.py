@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -68,3 +69,9 @@ class FusionModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "FusionModel":
         return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
+def shipped_fusion() -> FusionModel:
+    """models/fusion.json, read on first use and shared by the process."""
+    return FusionModel.load()

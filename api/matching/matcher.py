@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from api.matching.encoder import SentenceEncoder, get_encoder
-from api.matching.fusion import FEATURES, FusionModel
+from api.matching.fusion import FEATURES, FusionModel, shipped_fusion
 from api.matching.lexical import LexicalIndex
 from api.matching.text import prepare_claim, prepare_query
 from api.matching.vectors import VectorIndex
@@ -81,9 +81,9 @@ class Matcher:
 
     @property
     def fusion(self) -> FusionModel:
-        """The fusion model, read from models/fusion.json on first use unless one was given."""
+        """The fusion model given, else the shipped one (read once per process)."""
         if self._fusion is None:
-            self._fusion = FusionModel.load()
+            self._fusion = shipped_fusion()
         return self._fusion
 
     def candidate_features(self, text: str, exclude: Collection[str] = ()) -> Candidates:
@@ -91,7 +91,9 @@ class Matcher:
 
         Claims whose ids are in `exclude` are treated as absent from the collection (a stored
         claim matched against the others; unknown ids are ignored)."""
-        prepared = prepare_query(text)
+        return self._candidates(prepare_query(text), exclude)
+
+    def _candidates(self, prepared: str, exclude: Collection[str]) -> Candidates:
         bm25 = self.lexical.scores(prepared)
         excluded = np.array(sorted({self._position[i] for i in exclude if i in self._position}), dtype=np.int64)
         bm25[excluded] = 0.0
@@ -121,11 +123,12 @@ class Matcher:
 
     def match(self, text: str, limit: int = 10, exclude: Collection[str] = ()) -> list[Match]:
         """The `limit` claims `text` most likely repeats, best first (ties by collection order),
-        each with a score in 0..1, leaving out the claims whose ids are in `exclude`.
-        An empty or link-only text matches nothing ([])."""
-        if limit <= 0 or not prepare_query(text):
+        each with a score in 0..1, leaving out the claims whose ids are in `exclude`. At most
+        2 × `candidates` claims can come back. An empty or link-only text matches nothing ([])."""
+        prepared = prepare_query(text)
+        if limit <= 0 or not prepared:
             return []
-        pooled = self.candidate_features(text, exclude)
+        pooled = self._candidates(prepared, exclude)
         scores = self.fusion.score(pooled.features)
         order = np.lexsort((pooled.positions, -scores))[:limit]
         return [Match(self.claims[pooled.positions[i]].id, float(scores[i])) for i in order]

@@ -1,7 +1,9 @@
 """Text preparation for matching: what of a tweet or a claim the scorers see.
 
 Pure functions, no I/O. Offsets are not kept: the prepared text only feeds the lexical
-scorer and the sentence encoder, never a span.
+scorer and the sentence encoder, never a span. Case and accents are left to them: BM25
+lower-cases (bm25s' tokenizer) and the encoder's tokenizer lower-cases and strips accents
+(BERT's normaliser); api.domain.text offers no general folding to share yet.
 """
 from __future__ import annotations
 

@@ -47,3 +47,9 @@ def test_the_shipped_model_loads_and_rewards_lexical_and_semantic_evidence():
     assert shipped.coef[FEATURES.index("bm25")] > 0
     assert shipped.coef[FEATURES.index("cosine_gap")] > 0
     assert "train" in shipped.about
+
+
+def test_the_shipped_model_is_read_once_per_process():
+    from api.matching.fusion import shipped_fusion
+
+    assert shipped_fusion() is shipped_fusion()
