@@ -54,3 +54,18 @@ def test_threshold_stats_count_links_of_answered_and_unanswered_queries():
     assert stats["linked_without_answer"] == pytest.approx(1 / 3)
     assert stats["mixed_precision"] == pytest.approx(1 / 3)  # 1 right link out of 0.9, 0.8, 0.85
     assert threshold_stats(top, unanswered, None) == {"value": None}
+
+
+def test_claim_vectors_are_computed_once_then_read_from_the_cache(tmp_path):
+    import numpy as np
+
+    from api.matching import Claim
+    from tools.matching_eval import claim_vectors
+
+    claims = [Claim("c1", "Cats hide in wheel wells.", "Cats"), Claim("c2", "Banks close for a week.")]
+    first = claim_vectors(claims, tmp_path)
+    (cached,) = tmp_path.glob("vectors-*.npy")
+    assert first.shape == (2, 384)
+    np.save(cached, np.zeros_like(first))  # what is read back now is the file, not a new encoding
+    assert not claim_vectors(claims, tmp_path).any()
+    assert claim_vectors(claims[:1], tmp_path).any()  # other texts, another file
