@@ -1,0 +1,154 @@
+"""Hybrid retrieval: "has this claim been checked before?"
+
+A query is prepared (api.matching.text), scored by BM25 against every claim's title + text
+(api.matching.lexical), encoded and searched among the claims' vectors (api.matching.vectors);
+the best CANDIDATES of each list are pooled, and each pooled claim gets a score in 0..1 from
+the fusion model (api.matching.fusion). Matches come back best first.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from api.matching.encoder import SentenceEncoder, get_encoder
+from api.matching.fusion import FEATURES, FusionModel, shipped_fusion
+from api.matching.lexical import LexicalIndex
+from api.matching.text import prepare_claim, prepare_query
+from api.matching.vectors import VectorIndex
+
+# Candidates taken from each list before fusion. On the claim-retrieval train split the
+# answer is among the top 50 of one list for 99 % of queries (tools/MATCHING.md).
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A known claim: its id, its checkable text and the title of its fact-check (if any)."""
+
+    id: str
+    text: str
+    title: str | None = None
+
+    @property
+    def indexed_text(self) -> str:
+        return prepare_claim(self.text, self.title)
+
+
+@dataclass(frozen=True)
+class Match:
+    claim_id: str
+    score: float  # 0..1, the fusion model's probability that the query repeats this claim
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The pooled candidates of one query: claim positions and their FEATURES rows."""
+
+    positions: np.ndarray  # int64, (n,)
+    features: np.ndarray  # float64, (n, len(FEATURES))
+
+
+class Matcher:
+    """Matches texts against a fixed collection of claims, built once (O(n) to build).
+
+    `vectors` are the claims' unit vectors in `claims` order when already computed (e.g. stored
+    by a job); else they are encoded here (about 10 ms per claim on one core).
+    """
+
+    def __init__(
+        self,
+        claims: Sequence[Claim],
+        *,
+        vectors: np.ndarray | None = None,
+        encoder: SentenceEncoder | None = None,
+        fusion: FusionModel | None = None,
+        candidates: int = CANDIDATES,
+    ) -> None:
+        self.claims = list(claims)
+        self.encoder = encoder or get_encoder()
+        self._fusion = fusion
+        self.candidates = candidates
+        texts = [claim.indexed_text for claim in self.claims]
+        if vectors is None:
+            vectors = self.encoder.encode(texts)
+        if len(vectors) != len(self.claims):
+            raise ValueError(f"{len(vectors)} vectors for {len(self.claims)} claims")
+        self.lexical = LexicalIndex(texts)
+        self.vectors = VectorIndex(vectors)
+        self._position = {claim.id: i for i, claim in enumerate(self.claims)}
+
+    @property
+    def fusion(self) -> FusionModel:
+        """The fusion model given, else the shipped one (read once per process)."""
+        if self._fusion is None:
+            self._fusion = shipped_fusion()
+        return self._fusion
+
+    def candidate_features(self, text: str, exclude: Collection[str] = ()) -> Candidates:
+        """Pooled candidates of `text` (the top `candidates` by BM25 and by cosine) with features.
+
+        Claims whose ids are in `exclude` are treated as absent from the collection (a stored
+        claim matched against the others; unknown ids are ignored)."""
+        return self._candidates(prepare_query(text), exclude)
+
+    def _candidates(self, prepared: str, exclude: Collection[str]) -> Candidates:
+        bm25 = self.lexical.scores(prepared)
+        excluded = np.array(sorted({self._position[i] for i in exclude if i in self._position}), dtype=np.int64)
+        bm25[excluded] = 0.0
+        k = min(self.candidates, len(self.claims) - len(excluded))
+        by_bm25 = top_k(bm25, k)
+        by_bm25 = by_bm25[bm25[by_bm25] > 0]  # claims sharing no term are no lexical candidates
+        query = self.encoder.encode([prepared])[0]
+        by_cosine, _ = self.vectors.search(query, k + len(excluded))
+        by_cosine = by_cosine[~np.isin(by_cosine, excluded)][:k]
+        positions = np.unique(np.concatenate([by_bm25, by_cosine]))
+        if not len(positions):
+            return Candidates(positions, np.zeros((0, len(FEATURES))))
+        cosine = self.vectors.cosines(query, positions).astype(np.float64)
+        best_bm25 = float(bm25.max())
+        lexical = bm25[positions].astype(np.float64)
+        bm25_rr = _reciprocal_ranks(by_bm25, positions)
+        cosine_rr = _reciprocal_ranks(by_cosine, positions)
+        columns = {
+            "bm25": lexical / best_bm25 if best_bm25 > 0 else lexical,
+            "bm25_log": np.log1p(lexical),
+            "cosine": cosine,
+            "cosine_gap": cosine - cosine.max(),
+            "bm25_rr": bm25_rr,
+            "cosine_rr": cosine_rr,
+        }
+        return Candidates(positions, np.column_stack([columns[name] for name in FEATURES]))
+
+    def match(self, text: str, limit: int = 10, exclude: Collection[str] = ()) -> list[Match]:
+        """The `limit` claims `text` most likely repeats, best first (ties by collection order),
+        each with a score in 0..1, leaving out the claims whose ids are in `exclude`. At most
+        2 × `candidates` claims can come back. An empty or link-only text matches nothing ([])."""
+        prepared = prepare_query(text)
+        if limit <= 0 or not prepared:
+            return []
+        pooled = self._candidates(prepared, exclude)
+        scores = self.fusion.score(pooled.features)
+        order = np.lexsort((pooled.positions, -scores))[:limit]
+        return [Match(self.claims[pooled.positions[i]].id, float(scores[i])) for i in order]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, best first, ties by position; O(n + k log k)."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k < len(scores):
+        # Everything scoring at least the k-th best, so ties at the cut are broken by position.
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        candidates = np.flatnonzero(scores >= kth)
+    else:
+        candidates = np.arange(len(scores))
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:k].astype(np.int64)
+
+
+def _reciprocal_ranks(ranked: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """1 / (rank + 1) of each of `positions` in `ranked`, 0 where absent."""
+    rank_of = {int(p): r for r, p in enumerate(ranked)}
+    return np.array([1.0 / (rank_of[int(p)] + 1) if int(p) in rank_of else 0.0 for p in positions])

@@ -1,0 +1,1 @@
+"""Developer tools run from a clone of the repository (`python -m tools.NAME`); not installed."""
