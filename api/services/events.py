@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from api.db import database
-from api.models import Claim, ClaimEvent, Event, EventParticipant, Person
+from api.errors import Problem
+from api.models import Claim, ClaimEvent, Event, EventParticipant, Mention, Person
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
@@ -90,3 +91,31 @@ def delete_event(pk: int, public_id: str) -> None:
         touch_claims(Claim.id.in_(ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == pk)))
         Event.delete().where(Event.id == pk).execute()
         audit.record("delete", "event", pk)
+
+
+def merge_events(pk: int, public_id: str, duplicate_pk: int, *, offsets: str) -> Event:
+    """Fold a duplicate into this event: its mentions, participants and claim links move here,
+    fields this event lacks (description, dates, location, kind) are taken from it, and the
+    duplicate is deleted. Raises Problem 404 (unknown event) or 422 (merging into itself, or an
+    unknown duplicate)."""
+    with database.atomic():
+        event = get_or_404(Event, pk, public_id)
+        if pk == duplicate_pk:
+            raise Problem(422, "An event cannot be merged into itself.", slug="validation",
+                          errors={"duplicate": ["must differ from the event merged into"]})
+        require_existing(Event, [duplicate_pk], "duplicate")
+        duplicate = Event.get_by_id(duplicate_pk)
+        Mention.update(event=pk).where(Mention.event == duplicate_pk).execute()
+        present = EventParticipant.select(EventParticipant.person).where(EventParticipant.event == pk)
+        EventParticipant.update(event=pk).where(
+            (EventParticipant.event == duplicate_pk) & EventParticipant.person.not_in(present)).execute()
+        linked = ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == pk)
+        moved = ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == duplicate_pk)
+        touch_claims(Claim.id.in_(moved))
+        ClaimEvent.update(event=pk).where((ClaimEvent.event == duplicate_pk) & ClaimEvent.claim.not_in(linked)).execute()
+        changes = {f: getattr(duplicate, f) for f in ("kind", "description", "starts_at", "ends_at", "location")
+                   if not getattr(event, f) and getattr(duplicate, f)}
+        save_changes(event, changes)
+        Event.delete().where(Event.id == duplicate_pk).execute()  # cascades what did not move
+        audit.record("merge", "event", pk, duplicate=duplicate_pk)
+    return get_event(pk, offsets=offsets)

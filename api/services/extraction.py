@@ -2,20 +2,25 @@
 
 Proposals are stored as `origin: extracted` (claims `unreviewed`). Running again adds nothing
 twice, and nothing a human created or reviewed is changed: extracted people resolve to stored
-people by alias, and a proposed claim overlapping any claim already anchored there is skipped.
+people by alias, extracted events to stored events (api.domain.events.same_event: kind, name,
+date within a day, place), and a proposed claim overlapping any claim already anchored there is
+skipped. A claim is linked to the events its span mentions.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from peewee import fn
+
 from api.db import database
+from api.domain.events import event_name_key, same_event
 from api.domain.spans import context
 from api.domain.text import name_tokens
 from api.errors import Problem
 from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
-from api.models import Appearance, Claim, Event, EventParticipant, Mention, Person, PersonNameToken, Source
+from api.models import Appearance, Claim, ClaimEvent, Event, EventParticipant, Mention, Person, PersonNameToken, Source
 from api.services import audit
-from api.services.common import get_locked_or_404, get_or_404
+from api.services.common import get_locked_or_404, get_or_404, save_changes
 from api.services.people import aliases_text, index_names
 
 ORIGIN = "extracted"
@@ -54,6 +59,31 @@ def _store_mentions(text: str, source_id: int, owner: str, owner_id: int, mentio
     return len(rows)
 
 
+def _matching_event(event) -> Event | None:
+    """The stored event this extracted one is (same kind and name, dates within a day, same
+    place: api.domain.events.same_event), the oldest when several are; None when none is."""
+    key = event_name_key(event.name)
+    if not key:
+        return None
+    # Names are compared folded; the query narrows by kind and by the name's first word.
+    first = key.split()[0]
+    candidates = (Event.select().where((Event.kind == event.kind) & fn.LOWER(Event.name).contains(first))
+                  .order_by(Event.id))
+    generic = frozenset({event_name_key(event.kind.replace("_", " "))} if event.kind else ())
+    for stored in candidates:
+        if same_event(event.kind, event.name, event.starts_at, event.location,
+                      stored.kind, stored.name, stored.starts_at, stored.location, generic_names=generic):
+            changes = {}
+            if not stored.starts_at and event.starts_at:
+                changes["starts_at"] = event.starts_at
+            if not stored.location and event.location:
+                changes["location"] = event.location
+            if changes:  # what this source adds to what the other knew
+                save_changes(stored, changes, check_current=False)
+            return stored
+    return None
+
+
 def _store(source, result: ExtractionResult, known: dict[str, Person]) -> ExtractionSummary:
     text, summary = source.text, ExtractionSummary()
     person_ids: dict[str, int] = {}
@@ -69,17 +99,19 @@ def _store(source, result: ExtractionResult, known: dict[str, Person]) -> Extrac
         person_ids[person.key] = stored.id
         summary.mentions += _store_mentions(text, source.id, "person", stored.id, person.mentions)
 
+    # An event this source already mentions (an earlier run) is the same event by name alone.
     mentioned_events = Event.select().where(Event.id.in_(
         Mention.select(Mention.event).where((Mention.source == source.id) & Mention.event.is_null(False))))
-    by_name = {e.name.casefold(): e for e in mentioned_events}
+    by_name = {event_name_key(e.name): e for e in mentioned_events}
+    event_ids: dict[str, int] = {}
     for event in result.events:
-        stored = by_name.get(event.name.casefold())
+        stored = by_name.get(event_name_key(event.name)) or _matching_event(event)
         if stored is None:
             stored = Event.create(name=event.name, kind=event.kind, starts_at=event.starts_at,
                                   location=event.location, origin=ORIGIN)
             audit.record("create", "event", stored.id, origin=ORIGIN)
             summary.events.append(stored)
-            by_name[event.name.casefold()] = stored
+        event_ids[event.key] = stored.id
         taking_part = {p.person_id for p in EventParticipant.select().where(EventParticipant.event == stored.id)}
         new = [person_ids[k] for k in dict.fromkeys(event.participants) if k in person_ids
                and person_ids[k] not in taking_part]
@@ -92,18 +124,22 @@ def _store(source, result: ExtractionResult, known: dict[str, Person]) -> Extrac
     for claim in result.claims:
         if any(claim.start < end and start < claim.end for start, end in anchored):
             continue  # already claimed here, by a human or an earlier run
-        stored = Claim.create(text=claim.exact.strip(), claimant=person_ids.get(claim.claimant),
+        stored = Claim.create(text=claim.text.strip(), claimant=person_ids.get(claim.claimant),
                               checkworthiness=round(claim.checkworthiness, 3), origin=ORIGIN)
         Appearance.create(claim=stored.id, source=source.id, **_span(text, claim.start, claim.end))
+        linked = list(dict.fromkeys(event_ids[k] for k in claim.events if k in event_ids))
+        if linked:
+            ClaimEvent.insert_many([{"claim": stored.id, "event": e} for e in linked]).execute()
         audit.record("create", "claim", stored.id, origin=ORIGIN)
         anchored.append((claim.start, claim.end))
         summary.claims.append(stored)
     return summary
 
 
-def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
+def _extract(source, known: dict[str, Person]) -> ExtractionResult:
     try:
-        return extract(text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
+        return extract(source.text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()],
+                       kind=source.kind)
     except TextTooLong as error:
         raise Problem(413, f"{error}: split the text into several sources to extract from it.",
                       slug="text-too-long-to-extract") from None
@@ -115,7 +151,7 @@ def run_extraction(pk: int | None, public_id: str = "") -> ExtractionSummary:
     source = get_or_404(Source, pk, public_id)
     # Outside the transaction: the model's work needs no lock on the database.
     known = _known_people(source.text)
-    result = _extract(source.text, known)
+    result = _extract(source, known)
     with database.atomic():
         # Concurrent runs on one source take turns; the later one sees what the first stored.
         source = get_locked_or_404(Source, pk, public_id)
@@ -123,7 +159,7 @@ def run_extraction(pk: int | None, public_id: str = "") -> ExtractionSummary:
         if stored_now.keys() != known.keys():
             # People were added, merged or deleted meanwhile (by a concurrent run, say):
             # resolve against what is stored now rather than create anyone twice.
-            known, result = stored_now, _extract(source.text, stored_now)
+            known, result = stored_now, _extract(source, stored_now)
         summary = _store(source, result, known)
         audit.record("extract", "source", source.id, people=len(summary.people), events=len(summary.events),
                      claims=len(summary.claims), mentions=summary.mentions)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from api.auth import requires_role
 from api.services import events
 from api.views.common import Blueprint, created, page_result, pk_of, saved, single, split_query
 from schemas.common import OffsetsQuerySchema
-from schemas.events import EventCreateSchema, EventPageSchema, EventQuerySchema, EventSchema, EventWriteSchema
+from schemas.events import EventCreateSchema, EventMergeSchema, EventPageSchema, EventQuerySchema, EventSchema, EventWriteSchema
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events",
                 description="Events: what happened, when, where, and who took part.")
@@ -49,3 +50,14 @@ class Event(MethodView):
         """Delete an event (admin)"""
         events.delete_event(pk_of("event", event_id), event_id)
         return Response(status=204)
+
+
+@blp.route("/<event_id>/merge")
+class EventMerge(MethodView):
+    @requires_role("admin")
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.arguments(EventMergeSchema)
+    @blp.response(200, EventSchema)
+    def post(self, query, data, event_id):
+        """Fold a duplicate event into this one (admin)"""
+        return saved(events.merge_events(pk_of("event", event_id), event_id, data["duplicate"], offsets=query["offsets"]))

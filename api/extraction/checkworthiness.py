@@ -1,0 +1,85 @@
+"""The trained check-worthiness model: sentences in, calibrated 0..1 scores out.
+
+The model is all-MiniLM-L6-v2 fine-tuned on the CLEF CheckThat! 2024 English (ClaimBuster) data
+by tools/train_checkworthiness.py, exported to ONNX and quantised to int8; it ships in
+api/extraction/models/checkworthiness/ (model.onnx, tokenizer.json, model.json) and runs on
+onnxruntime + tokenizers, so no PyTorch and no download at run time. Loaded once per process
+(get_model(), thread-safe). The score is Platt-calibrated on a held-out, group-wise split of
+train: a sentence scored 0.8 is check-worthy about 80 % of the time in data like ClaimBuster's.
+`threshold` (from model.json) is the decision point that maximised held-out F1.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from pathlib import Path
+
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "checkworthiness"
+BATCH = 32
+
+_lock = threading.Lock()
+_model: "CheckworthinessModel | None" = None
+
+
+class CheckworthinessModel:
+    """One loaded model. scores(texts) -> [0..1] per text; logits(texts) -> raw model logits."""
+
+    def __init__(self, directory: Path | str = MODEL_DIR, *, calibrated: bool = True, threads: int = 1):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        directory = Path(directory)
+        meta_path = directory / "model.json"
+        self.meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        self.max_length = int(self.meta.get("max_length", 64))
+        self.threshold = float(self.meta.get("threshold", 0.5))
+        cal = self.meta.get("calibration") if calibrated else None
+        self._a, self._b = (float(cal["a"]), float(cal["b"])) if cal else (1.0, 0.0)
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer.no_padding()
+        options = onnxruntime.SessionOptions()
+        # One thread: extraction runs beside other work (web workers, job consumers); the
+        # process count, not intra-op threads, is how claimtrack scales.
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(str(directory / "model.onnx"), options,
+                                                    providers=["CPUExecutionProvider"])
+
+    def logits(self, texts: list[str]) -> list[float]:
+        import numpy as np
+
+        texts = list(texts)
+        out = [0.0] * len(texts)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))  # little padding per batch
+        for k in range(0, len(order), BATCH):
+            idx = order[k:k + BATCH]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            (logit,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            for row, i in enumerate(idx):
+                out[i] = float(logit[row])
+        return out
+
+    def scores(self, texts: list[str]) -> list[float]:
+        """Calibrated probabilities that each text is a check-worthy factual claim (0..1)."""
+        return [1.0 / (1.0 + math.exp(-(self._a * x + self._b))) for x in self.logits(texts)]
+
+
+def get_model() -> CheckworthinessModel:
+    """The process-wide model, loaded on first use (about 0.3 s, ~40 MB of memory)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = CheckworthinessModel()
+    return _model
