@@ -139,3 +139,15 @@ def test_evaluate_scores_the_pipeline_against_the_shipped_gold_and_meets_the_tar
                                        str(ROOT / "data" / "gold" / "heldout"), "--check-targets"])
     assert result.exit_code == 0, result.output
     assert "people (entities)" in result.output and "boilerplate share" in result.output
+
+
+def test_evaluate_scores_a_checkworthiness_tsv_with_a_reliability_table(tmp_path):
+    data = tmp_path / "cw.tsv"
+    data.write_text("id\ttext\tlabel\n"
+                    "1\tUnemployment fell to 3.5 percent in 2019, the lowest rate in 50 years.\t1\n"
+                    "2\tThank you very much, it is wonderful to be here tonight.\t0\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", str(data), "--json"])
+    report = json.loads(result.output.split("targets missed")[0])
+    assert (report["rows"], report["positives"]) == (2, 1)
+    assert report["average_precision"] == 1.0
+    assert sum(b["n"] for b in report["calibration"]["bins"]) == 2

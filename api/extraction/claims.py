@@ -200,16 +200,17 @@ def is_question(sentence: str) -> bool:
 def is_hand_off(span, people: _People, offset: int) -> bool:
     """Talk addressed to a person present: "Mr. Trump, two minutes." / "Go ahead, Senator."
 
-    A person named at either end of the sentence and set off by a comma (a vocative), in a
-    sentence without a number or a reporting verb.
+    A person named at either end of a short sentence and set off by a comma (a vocative), in a
+    sentence without digits or a reporting verb ("two minutes" is allowed, "22 million" is not).
     """
     toks = [t for t in span if not t.is_punct or t.text == ","]
-    if len(toks) < 2 or len(toks) > _HAND_OFF_MAX_TOKENS or any(t.like_num for t in span) \
+    if len(toks) < 2 or len(toks) > _HAND_OFF_MAX_TOKENS or any(c.isdigit() for c in span.text) \
             or _speech_verb(span) is not None:
         return False
     first_comma = next((i for i, t in enumerate(toks) if t.text == ","), None)
     last_comma = max((i for i, t in enumerate(toks) if t.text == ","), default=None)
-    if first_comma is not None and 0 < first_comma <= 4 and toks[first_comma + 1].lower_ not in ("who", "whose", "whom"):
+    if first_comma is not None and 0 < first_comma <= 4 and first_comma + 1 < len(toks) \
+            and toks[first_comma + 1].lower_ not in ("who", "whose", "whom"):
         if any(people.at(offset + t.idx) for t in toks[:first_comma]) or toks[0].lower_ in ("senator", "governor", "president", "mr", "mrs", "ms"):
             return True
     if last_comma is not None and len(toks) - last_comma <= 4:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .boilerplate import EMBED, FURNITURE, Block, split_blocks
-from .checkworthiness import get_model
+from .checkworthiness import ARTICLE_THRESHOLD, get_model
 from .claims import extract_claims
 from .errors import NotText, TextTooLong
 from .events import extract_events
@@ -123,11 +123,11 @@ def extract_many(texts, known_people=(), *, kind: str | None = None, model_name:
             results.append(ExtractionResult())
             continue
         parsed = [(next(docs), s, b) for b, s, e in units]
-        results.append(_assemble(original, clean, parsed, known_people, labels, turn_of))
+        results.append(_assemble(original, clean, parsed, known_people, labels, turn_of, transcript))
     return results
 
 
-def _assemble(original: str, clean: str, parsed, known_people, labels, turn_of) -> ExtractionResult:
+def _assemble(original: str, clean: str, parsed, known_people, labels, turn_of, transcript: bool) -> ExtractionResult:
     people_docs = [(doc, s) for doc, s, b in parsed]
     people, mention_index = resolve_people(people_docs, clean, known_people)
     turns = None
@@ -136,8 +136,9 @@ def _assemble(original: str, clean: str, parsed, known_people, labels, turn_of) 
         turns = {s: (turn_of[s], speaker_of_turn.get(turn_of[s])) for _, s, _ in parsed}
     events = extract_events(parsed, clean, mention_index)
     model = get_model()
+    threshold = model.threshold if transcript else min(model.threshold, ARTICLE_THRESHOLD)
     claims = extract_claims([(d, s, b) for d, s, b in parsed if b.kind in ("body", EMBED)], clean, mention_index,
-                            scorer=model.scores, threshold=model.threshold, turns=turns)
+                            scorer=model.scores, threshold=threshold, turns=turns)
     # Spans were computed on the scrubbed copy (same length); re-read `exact` from the original.
     for p in people:
         for m in p.mentions:
