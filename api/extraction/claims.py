@@ -32,8 +32,6 @@ import re
 from .lexicon import ATTRIBUTION_VERBS, WEAK_ATTRIBUTION_VERBS
 from .types import ExtractedClaim
 
-Scorer = "Callable[[list[str]], list[float]]"  # texts -> calibrated check-worthiness scores
-
 _OPEN = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"  # upper-case letters, Latin-1 and Latin Extended-A included
 _DATELINE = re.compile(
@@ -265,14 +263,13 @@ def reported_statement(verb, pa: int, pz: int) -> tuple[int, int] | None:
     return a, z
 
 
-def extract_claims(parsed, text: str, mention_index, scorer=None, threshold: float = 0.5,
+def extract_claims(parsed, text: str, mention_index,
                    turns: dict[int, tuple[int, str | None]] | None = None) -> list[ExtractedClaim]:
-    """Claims in `parsed` [(doc, char offset, block)] (body and embed lines, in order).
+    """Candidate claims in `parsed` [(doc, char offset, block)] (body and embed lines, in order),
+    unscored and possibly overlapping: score them, then keep them with select_claims().
 
-    `scorer(texts) -> scores` is the check-worthiness model (checkworthiness.get_model().scores);
-    candidates scoring below `threshold` are dropped (without a scorer every candidate is kept,
-    scored 0.0). `turns` maps a transcript unit's offset to (turn number, speaker person key or
-    None); without it every line is its own paragraph and has no speaker.
+    `turns` maps a transcript unit's offset to (turn number, speaker person key or None);
+    without it every line is its own paragraph and has no speaker.
     """
     people = _People(mention_index)
     gender = genders(text, mention_index)
@@ -327,13 +324,15 @@ def extract_claims(parsed, text: str, mention_index, scorer=None, threshold: flo
         for q in pending:
             claims.extend(_quote(doc, q, quotes, offset, res))
         salient = res.salient
-    if scorer is not None and claims:
-        for c, score in zip(claims, scorer([c.text for c in claims])):
-            c.checkworthiness = round(float(score), 3)
-        claims = [c for c in claims if c.checkworthiness >= threshold]
-    claims.sort(key=lambda c: (c.start, -c.checkworthiness))
+    return claims
+
+
+def select_claims(candidates: list[ExtractedClaim], threshold: float) -> list[ExtractedClaim]:
+    """The scored candidates at or above `threshold`, in text order, never overlapping (of two
+    overlapping ones the earlier wins, then the higher-scored)."""
+    kept = sorted((c for c in candidates if c.checkworthiness >= threshold), key=lambda c: (c.start, -c.checkworthiness))
     out, last_end = [], -1
-    for c in claims:  # claims never overlap; the first one wins
+    for c in kept:
         if c.start >= last_end:
             out.append(c)
             last_end = c.end

@@ -16,7 +16,7 @@ import re
 
 from .boilerplate import EMBED, FURNITURE, Block, split_blocks
 from .checkworthiness import ARTICLE_THRESHOLD, get_model
-from .claims import extract_claims
+from .claims import extract_claims, select_claims
 from .errors import NotText, TextTooLong
 from .events import extract_events
 from .model import get_nlp
@@ -123,11 +123,24 @@ def extract_many(texts, known_people=(), *, kind: str | None = None, model_name:
             results.append(ExtractionResult())
             continue
         parsed = [(next(docs), s, b) for b, s, e in units]
-        results.append(_assemble(original, clean, parsed, known_people, labels, turn_of, transcript))
+        results.append(_assemble(original, clean, parsed, known_people, labels, turn_of))
+
+    # One scoring call for every candidate of every text: sorted by length across texts, the
+    # model's batches carry little padding.
+    model = get_model()
+    candidates = [c for r in results for c in r.claims]
+    for c, score in zip(candidates, model.scores([c.text for c in candidates])):
+        c.checkworthiness = round(score, 3)
+    threshold = model.threshold if transcript else min(model.threshold, ARTICLE_THRESHOLD)
+    for r in results:
+        r.claims = select_claims(r.claims, threshold)
+        for c in r.claims:  # the events the claim's own words mention ("… at the Anchorage summit …")
+            c.events = [ev.key for ev in r.events if any(c.start <= m.start and m.end <= c.end for m in ev.mentions)]
     return results
 
 
-def _assemble(original: str, clean: str, parsed, known_people, labels, turn_of, transcript: bool) -> ExtractionResult:
+def _assemble(original: str, clean: str, parsed, known_people, labels, turn_of) -> ExtractionResult:
+    """People, events and candidate claims (unscored) of one text."""
     people_docs = [(doc, s) for doc, s, b in parsed]
     people, mention_index = resolve_people(people_docs, clean, known_people)
     turns = None
@@ -135,10 +148,8 @@ def _assemble(original: str, clean: str, parsed, known_people, labels, turn_of, 
         speaker_of_turn = attach_speakers(people, mention_index, labels, clean, known_people)
         turns = {s: (turn_of[s], speaker_of_turn.get(turn_of[s])) for _, s, _ in parsed}
     events = extract_events(parsed, clean, mention_index)
-    model = get_model()
-    threshold = model.threshold if transcript else min(model.threshold, ARTICLE_THRESHOLD)
     claims = extract_claims([(d, s, b) for d, s, b in parsed if b.kind in ("body", EMBED)], clean, mention_index,
-                            scorer=model.scores, threshold=threshold, turns=turns)
+                            turns=turns)
     # Spans were computed on the scrubbed copy (same length); re-read `exact` from the original.
     for p in people:
         for m in p.mentions:
@@ -148,6 +159,4 @@ def _assemble(original: str, clean: str, parsed, known_people, labels, turn_of, 
             m.exact = original[m.start:m.end]
     for c in claims:
         c.exact = original[c.start:c.end]
-        # the events the claim's own words mention ("… at the Anchorage summit …")
-        c.events = [ev.key for ev in events if any(c.start <= m.start and m.end <= c.end for m in ev.mentions)]
     return ExtractionResult(people=people, events=events, claims=claims)
