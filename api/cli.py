@@ -331,8 +331,13 @@ def ingest(files, kind, publisher, language, extract):
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def evaluate(args):
-    """Score extraction against a gold file: GOLD.json --docs DIR [--json] [--check-targets]."""
-    from api.extraction.evaluate import main as evaluate_main
+    """Score extraction (GOLD.json --docs DIR) or the check-worthiness model (DATA.tsv); --help for more."""
+    # The scorer is a development tool (tools/evaluate.py in a checkout), not part of the runtime package.
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "tools" / "evaluate.py").is_file():
+        raise click.ClickException("evaluate runs from a claimtrack checkout (tools/evaluate.py not found)")
+    sys.path.insert(0, str(root))
+    from tools.evaluate import main as evaluate_main
     sys.exit(evaluate_main(list(args)))
 
 

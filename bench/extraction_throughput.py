@@ -7,8 +7,10 @@ data/gold/heldout), each repeated --copies times. Three timings, interleaved per
 round kept for each:
   pipe_full     nlp.pipe over the texts with the model as spaCy loads it (every component)
   pipe_same     nlp.pipe with the components extraction keeps (lemmatizer off), same texts
-  extract       api.extraction.extract_many over the texts (skips page furniture, then rules)
-Headline: extract / pipe_full (target >= 0.8). extract / pipe_same shows the cost of the rules
+  extract       api.extraction.extract_many over the texts (skips page furniture, parses,
+                applies the rules and scores every candidate claim with the trained
+                check-worthiness model on onnxruntime)
+Headline: extract / pipe_full (target >= 0.5, issue 14). extract / pipe_same shows the cost of the rules
 themselves on the same model configuration. RSS is the process's resident memory with the
 model loaded (and its growth from before loading).
 """
@@ -20,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TARGET = 0.5  # extraction with the check-worthiness model >= 50 % of nlp.pipe throughput (issue 14)
 sys.path.insert(0, str(ROOT))
 
 
@@ -64,7 +67,7 @@ def main(argv=None) -> int:
     name = args.model or next(n for n in DEFAULT_MODELS if spacy.util.is_package(n))
     nlp_full = spacy.load(name)  # baseline: spaCy's pipeline as shipped
 
-    extract_many(texts[:4], model_name=args.model)  # warm-up (lazy init inside spaCy)
+    extract_many(texts[:4], model_name=args.model)  # warm-up (lazy init inside spaCy; loads the check-worthiness model)
     list(nlp_full.pipe(texts[:4]))
 
     best = {"pipe_full": float("inf"), "pipe_same": float("inf"), "extract": float("inf")}
@@ -75,13 +78,13 @@ def main(argv=None) -> int:
 
     ratio_full = best["pipe_full"] / best["extract"]
     ratio_same = best["pipe_same"] / best["extract"]
-    print(f"extraction throughput / nlp.pipe (full {name} pipeline): {ratio_full:.2f}  (target >= 0.80)")
+    print(f"extraction throughput / nlp.pipe (full {name} pipeline): {ratio_full:.2f}  (target >= 0.50)")
     print(f"extraction throughput / nlp.pipe (same components, lemmatizer off): {ratio_same:.2f}")
     print(f"RSS with model loaded: {rss_loaded:.0f} MiB ({rss_loaded - rss_before:+.0f} MiB for the model); "
           f"with the baseline pipeline too: {rss_mib():.0f} MiB")
     print(f"({len(texts)} texts, {chars} code points; best of {args.rounds} rounds: "
           + ", ".join(f"{k} {chars / v / 1000:.0f}k cp/s" for k, v in best.items()) + ")")
-    return 0 if ratio_full >= 0.8 else 1
+    return 0 if ratio_full >= TARGET else 1
 
 
 if __name__ == "__main__":

@@ -44,6 +44,11 @@ class EventRefSchema(Schema):
     name = fields.String()
 
 
+class EventMergeSchema(Schema):
+    duplicate = PublicId("event", required=True,
+                         metadata={"description": "The event folded into this one, then deleted."})
+
+
 EventPageSchema = page_schema(EventSchema, "EventPage")
 EventQuerySchema = list_query_schema("EventQuery", ("created_at", "updated_at", "starts_at"), {
     "kind": fields.String(validate=validate.Length(min=1, max=64)),

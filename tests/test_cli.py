@@ -192,3 +192,15 @@ def test_demo_reuses_its_admin_key_and_replaces_it_when_the_file_is_gone(cli_env
     listing = [line.split("\t") for line in run("keys", "list").splitlines()]
     assert fresh != token
     assert [state for _, role, state, name in listing if name == "demo admin"] == ["revoked", "active"]
+
+
+def test_evaluate_scores_a_checkworthiness_tsv_with_a_reliability_table(tmp_path):
+    data = tmp_path / "cw.tsv"
+    data.write_text("id\ttext\tlabel\n"
+                    "1\tUnemployment fell to 3.5 percent in 2019, the lowest rate in 50 years.\t1\n"
+                    "2\tThank you very much, it is wonderful to be here tonight.\t0\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", str(data), "--json"])
+    report = json.loads(result.output.split("targets missed")[0])
+    assert (report["rows"], report["positives"]) == (2, 1)
+    assert report["average_precision"] == 1.0
+    assert sum(b["n"] for b in report["calibration"]["bins"]) == 2

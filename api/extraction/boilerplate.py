@@ -15,6 +15,7 @@ Each line becomes a Block with a kind:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .lexicon import CREDIT_CUES, FUNDRAISING_CUES, FURNITURE_LINES, STRONG_FUNDRAISING_CUES
@@ -71,8 +72,21 @@ def _has_credit_cue(s: str) -> bool:
     return any(cue in low for cue in CREDIT_CUES)
 
 
-def split_blocks(text: str) -> list[Block]:
-    """Non-blank lines of `text` as classified Blocks, in order."""
+def _without_trailing_symbols(s: str) -> str:
+    """`s` without the emoji, pictographs and joiners after its last word or punctuation
+    ("… this year. 😀" ends with a full stop)."""
+    end = len(s)
+    while end > 0 and (s[end - 1].isspace() or unicodedata.category(s[end - 1]) in ("So", "Sk", "Cf", "Mn", "Cs")):
+        end -= 1
+    return s[:end]
+
+
+def split_blocks(text: str, *, transcript: bool = False) -> list[Block]:
+    """Non-blank lines of `text` as classified Blocks, in order.
+
+    In a transcript every line is speech: a line without closing punctuation is still body
+    text (transcribers often leave it off), never a headline.
+    """
     lines: list[tuple[int, int]] = []
     pos = 0
     for raw in text.split("\n"):
@@ -120,7 +134,7 @@ def split_blocks(text: str) -> list[Block]:
             if _EMBED_LINK.search(seg):
                 kind = EMBED
             else:
-                stripped = _LINK.sub("", seg).rstrip()
-                kind = BODY if _CLOSING.search(stripped) or len(_WORD.findall(stripped)) > 25 else TITLE
+                stripped = _without_trailing_symbols(_LINK.sub("", seg))
+                kind = BODY if transcript or _CLOSING.search(stripped) or len(_WORD.findall(stripped)) > 25 else TITLE
         blocks.append(Block(s, e, kind, masks))
     return blocks

@@ -11,8 +11,18 @@ Three kinds, never overlapping within a document:
                 sentence that joins two statements with ", as/while/although <subject> <verb>"
                 is split into two clauses, so each can be checked on its own.
 A quotation's speaker comes from the frame after it ('," Trump said.' / '” – Name'), else
-the frame before it, else the last person who was the subject of a sentence (that is also
-how "he said" is resolved). Frames themselves ("Trump told reporters.") are not claims.
+the frame before it, else the last person who was the subject of a sentence in the same
+paragraph or speaker turn, when the pronoun's gender does not contradict it ("he said").
+Frames themselves ("Trump told reporters.") are not claims.
+
+Which candidates become claims, and their `checkworthiness`, is decided by the trained model
+(checkworthiness.py): a candidate is kept when its calibrated score reaches the model's
+threshold. A few rules run first because no score should overrule them: questions,
+hand-offs addressed to a person ("Mr. Trump, two minutes."), and fragments under four words
+are never claims. A claim's `text` is the statement without its attribution: the clause a
+speech verb reports ("X claimed that unemployment had doubled, a figure the agency disputes"
+-> "unemployment had doubled"), the words inside a quotation, else the span itself.
+In transcripts a turn's claims belong to its speaker unless the sentence attributes them.
 """
 from __future__ import annotations
 
@@ -29,12 +39,15 @@ _DATELINE = re.compile(
 )
 _STANDALONE_BEFORE = set(".:;!?…—–-,")
 _SPLIT_MARKS = frozenset("as while whereas although though".split())
-_PRONOUNS = frozenset("he she him her".split())
-_FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
-_NUMERIC = frozenset(("CARDINAL", "MONEY", "PERCENT", "QUANTITY"))
-_SUPERLATIVE_WORDS = frozenset("first last only record never ever biggest largest highest lowest worst best".split())
-_OPINION = ("i think", "i believe", "you know", "i'd like", "okay", "i feel", "in my opinion", "i guess", "look,")
+_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_SPEAKER_PRONOUNS = frozenset("i we".split())
+_HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "madam": "f", "dame": "f", "lord": "m",
+                     "lady": "f", "king": "m", "queen": "f", "congressman": "m", "congresswoman": "f"}
+# After the statement a speech verb reports: an appended comment on it, not part of it
+# ("…had doubled since 2022, a figure the agency disputes").
+_TRAILING_COMMENT = frozenset(("appos", "npadvmod", "dep", "parataxis"))
 _MIN_WORDS = 4
+_HAND_OFF_MAX_TOKENS = 12  # "Senator, you have one minute to respond to that." and shorter
 _FRAME_MAX_WORDS = 12  # a speech-verb sentence this short next to a quotation is its frame
 
 
@@ -126,16 +139,25 @@ def _is_speech(tok) -> bool:
 
 
 class _Resolver:
-    def __init__(self, people: _People, offset: int):
-        self.people, self.offset = people, offset
+    """Who a subject token stands for: a named person, or a pronoun's referent in this paragraph."""
+
+    def __init__(self, people: _People, offset: int, genders: dict[str, str], speaker: str | None):
+        self.people, self.offset, self.genders, self.speaker = people, offset, genders, speaker
         self.salient: str | None = None
 
     def person(self, tok) -> tuple[bool, str | None]:
         """(is a person-like subject, person key) for a subject token."""
         if tok is None:
             return False, None
-        if tok.lower_ in _PRONOUNS:
-            return True, self.salient
+        low = tok.lower_
+        if low in _PRONOUNS:
+            key = self.salient
+            # null is better than wrong: a referent of known, different gender is no referent
+            if key is not None and self.genders.get(key, _PRONOUNS[low]) != _PRONOUNS[low]:
+                return True, None
+            return True, key
+        if low in _SPEAKER_PRONOUNS:
+            return True, self.speaker
         for t in [tok, *[c for c in tok.children if c.dep_ in ("appos", "compound")]]:
             key = self.people.at(self.offset + t.idx)
             if key:
@@ -157,25 +179,43 @@ def _speech_verb(tokens):
     return best
 
 
-def checkworthiness(span, kind: str) -> float:
-    """A 0..1 score: numbers, dates, superlatives and names raise it; opinion and questions lower it."""
-    score = {"reported": 0.45, "attributed": 0.5, "direct_quote": 0.35}[kind]
-    labels = {t.ent_type_ for t in span}
-    low = span.text.lower()
-    if labels & _NUMERIC or any(t.like_num for t in span):
-        score += 0.2
-    if "ORDINAL" in labels or any(t.tag_ in ("JJS", "RBS") or t.lower_ in _SUPERLATIVE_WORDS for t in span):
-        score += 0.15
-    if labels & {"DATE", "TIME"}:
-        score += 0.1
-    score += 0.05 * min(2, len(labels & {"GPE", "ORG", "PERSON", "NORP", "EVENT", "FAC", "LAW"}))
-    if any(m in low for m in _OPINION):
-        score -= 0.2
-    if any(t.lower_ in ("would", "could", "might", "may") for t in span):
-        score -= 0.05
-    if "?" in span.text:
-        score -= 0.3
-    return round(min(0.95, max(0.05, score)), 2)
+def genders(text: str, mention_index) -> dict[str, str]:
+    """Person key -> "m"/"f" where an honorific before a mention says so ("Mr. Trump")."""
+    out: dict[str, str] = {}
+    for s, _, key in mention_index:
+        before = re.findall(r"(\w+)\.?\s*$", text[max(0, s - 14):s])
+        g = _HONORIFIC_GENDER.get(before[-1].lower()) if before else None
+        if g and out.setdefault(key, g) != g:
+            out[key] = "?"  # contradictory evidence: unknown
+    return {k: g for k, g in out.items() if g != "?"}
+
+
+def is_question(sentence: str) -> bool:
+    """A question is never a claim (and never its addressee's)."""
+    return sentence.rstrip(" \"'”’)]").endswith("?")
+
+
+def is_hand_off(span, people: _People, offset: int) -> bool:
+    """Talk addressed to a person present: "Mr. Trump, two minutes." / "Go ahead, Senator."
+
+    A person named at either end of a short sentence and set off by a comma (a vocative), in a
+    sentence without digits or a reporting verb ("two minutes" is allowed, "22 million" is not).
+    """
+    toks = [t for t in span if not t.is_punct or t.text == ","]
+    if len(toks) < 2 or len(toks) > _HAND_OFF_MAX_TOKENS or any(c.isdigit() for c in span.text) \
+            or _speech_verb(span) is not None:
+        return False
+    first_comma = next((i for i, t in enumerate(toks) if t.text == ","), None)
+    last_comma = max((i for i, t in enumerate(toks) if t.text == ","), default=None)
+    if first_comma is not None and 0 < first_comma <= 4 and first_comma + 1 < len(toks) \
+            and toks[first_comma + 1].lower_ not in ("who", "whose", "whom"):
+        if any(people.at(offset + t.idx) for t in toks[:first_comma]) or toks[0].lower_ in ("senator", "governor", "president", "mr", "mrs", "ms"):
+            return True
+    if last_comma is not None and len(toks) - last_comma <= 4:
+        tail = toks[last_comma + 1:]
+        if any(people.at(offset + t.idx) for t in tail) or (tail and tail[0].lower_ in ("senator", "governor", "president", "sir", "madam")):
+            return True
+    return False
 
 
 def _split_clauses(span):
@@ -193,15 +233,58 @@ def _split_clauses(span):
     return [(span.start_char, span.end_char)]
 
 
-def extract_claims(parsed, text: str, mention_index) -> list[ExtractedClaim]:
-    """Claims in `parsed` [(doc, char offset, block)] (body and embed lines, in order)."""
+def reported_statement(verb, pa: int, pz: int) -> tuple[int, int] | None:
+    """(start, end) in the doc of the statement a speech verb reports, inside [pa, pz).
+
+    The verb's clausal complement without "that", cut before a comment appended after a comma
+    ("…, a figure the agency disputes"); None when the verb has no clausal complement.
+    """
+    comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and pa <= c.idx < pz), None)
+    if comp is None:
+        return None
+    doc = verb.doc
+    start, end = comp.left_edge.i, comp.right_edge.i
+    while start <= end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "whether") or doc[start].is_punct):
+        start += 1
+    for t in doc[comp.i + 1:end + 1]:
+        lead = t.left_edge.i
+        comment = t.dep_ in _TRAILING_COMMENT or (t.dep_ == "relcl" and doc[lead].lower_ == "which")
+        if comment and lead > comp.i and lead - 1 >= start and doc[lead - 1].text == "," and t.right_edge.i >= end:
+            end = lead - 2
+            break
+    while end >= start and (doc[end].is_punct or doc[end].text in ("''", '"', "”")):
+        end -= 1
+    if end < start:
+        return None
+    a, z = doc[start].idx, doc[end].idx + len(doc[end].text)
+    a, z = max(a, pa), min(z, pz)
+    if z - a < 2 or _words(doc.text[a:z]) < 3:
+        return None
+    return a, z
+
+
+def extract_claims(parsed, text: str, mention_index,
+                   turns: dict[int, tuple[int, str | None]] | None = None) -> list[ExtractedClaim]:
+    """Candidate claims in `parsed` [(doc, char offset, block)] (body and embed lines, in order),
+    unscored and possibly overlapping: score them, then keep them with select_claims().
+
+    `turns` maps a transcript unit's offset to (turn number, speaker person key or None);
+    without it every line is its own paragraph and has no speaker.
+    """
     people = _People(mention_index)
+    gender = genders(text, mention_index)
+    turns = turns or {}
     claims: list[ExtractedClaim] = []
+    prev_turn = None
     salient = None
     for doc, offset, block in parsed:
         s = doc.text
-        res = _Resolver(people, offset)
-        res.salient = salient
+        turn, speaker = turns.get(offset, (id(block), None))
+        res = _Resolver(people, offset, gender, speaker)
+        # pronouns resolve within a paragraph or speaker turn only (a long line cut into chunks
+        # is still one paragraph)
+        res.salient = salient if turn == prev_turn else None
+        prev_turn = turn
         quotes = [(o, c) for o, c in find_quotes(s) if _standalone(s, o, c)]
         quote_ranges = [(o, min(c + 1, len(s))) for o, c in quotes]
         pending = list(quotes)  # quotes whose speaker is still to be found
@@ -222,7 +305,7 @@ def extract_claims(parsed, text: str, mention_index) -> list[ExtractedClaim]:
                 cur = max(cur, qz)
             if cur < z:
                 pieces.append((cur, z))
-            if block.kind == "body":
+            if block.kind == "body" and not is_question(s[a:z]):
                 for pa, pz in pieces:
                     if pa == 0:
                         m = _DATELINE.match(s)
@@ -235,27 +318,37 @@ def extract_claims(parsed, text: str, mention_index) -> list[ExtractedClaim]:
                 pending.remove(q)
                 claims.extend(_quote(doc, q, quotes, offset, res))
             # 3. the subject of the sentence becomes the referent of a later "he"/"she"
-            root = sent.root
-            is_person, key = res.person(_subject(root))
-            if key:
+            is_person, key = res.person(_subject(sent.root))
+            if key and sent.root.lower_ not in _SPEAKER_PRONOUNS:
                 res.salient = key
         for q in pending:
             claims.extend(_quote(doc, q, quotes, offset, res))
         salient = res.salient
-    claims.sort(key=lambda c: c.start)
+    return claims
+
+
+def select_claims(candidates: list[ExtractedClaim], threshold: float) -> list[ExtractedClaim]:
+    """The scored candidates at or above `threshold`, in text order, never overlapping (of two
+    overlapping ones the earlier wins, then the higher-scored)."""
+    kept = sorted((c for c in candidates if c.checkworthiness >= threshold), key=lambda c: (c.start, -c.checkworthiness))
     out, last_end = [], -1
-    for c in claims:  # claims never overlap; the first one wins
+    for c in kept:
         if c.start >= last_end:
             out.append(c)
             last_end = c.end
     return out
 
 
+def _claim(doc, offset, a, z, kind, claimant, text_span=None) -> ExtractedClaim:
+    ta, tz = text_span or (a, z)
+    return ExtractedClaim(offset + a, offset + z, doc.text[a:z], kind, claimant, 0.0, doc.text[ta:tz])
+
+
 def _statement(doc, pa: int, pz: int, offset: int, res: _Resolver, had_quote: bool):
     if pz - pa < 2 or _words(doc.text[pa:pz]) < _MIN_WORDS:
         return []
     span = doc.char_span(pa, pz, alignment_mode="expand")
-    if span is None or not any(t.tag_ in _FINITE or (t.tag_ == "VB" and any(c.dep_ == "aux" for c in t.children)) for t in span):
+    if span is None or is_hand_off(span, res.people, offset):
         return []
     verb = _speech_verb(span)
     if verb is not None:
@@ -266,15 +359,15 @@ def _statement(doc, pa: int, pz: int, offset: int, res: _Resolver, had_quote: bo
             return []  # a frame like "Trump told reporters." belongs to its quotation
         is_person, key = res.person(_subject(verb))
         if verb.dep_ in ("ROOT", "conj", "advcl", "ccomp") or key:
-            kind = "attributed"
-            return [ExtractedClaim(offset + pa, offset + pz, doc.text[pa:pz], kind, key, checkworthiness(span, kind))]
+            # attributed to a non-person ("the report said") or an unresolved pronoun: no claimant,
+            # not even a transcript's speaker
+            return [_claim(doc, offset, pa, pz, "attributed", key, reported_statement(verb, pa, pz))]
     out = []
     for ca, cz in _split_clauses(span):
         ca, cz = _trim(doc.text, ca, cz)
         if _words(doc.text[ca:cz]) < _MIN_WORDS:
             continue
-        sub = doc.char_span(ca, cz, alignment_mode="expand")
-        out.append(ExtractedClaim(offset + ca, offset + cz, doc.text[ca:cz], "reported", None, checkworthiness(sub, "reported")))
+        out.append(_claim(doc, offset, ca, cz, "reported", res.speaker))
     return out
 
 
@@ -282,13 +375,12 @@ def _quote(doc, q, quotes, offset: int, res: _Resolver):
     s = doc.text
     o, c = q
     a, z = _inner(s, o, c)
-    if _words(s[a:z]) < _MIN_WORDS:
+    if _words(s[a:z]) < _MIN_WORDS or is_question(s[a:z]):
         return []
     key = _quote_speaker(doc, q, quotes, offset, res)
     if key:
         res.salient = key
-    span = doc.char_span(a, z, alignment_mode="expand")
-    return [ExtractedClaim(offset + a, offset + z, s[a:z], "direct_quote", key, checkworthiness(span, "direct_quote"))]
+    return [_claim(doc, offset, a, z, "direct_quote", key)]
 
 
 def _quote_speaker(doc, q, quotes, offset: int, res: _Resolver) -> str | None:
@@ -312,8 +404,8 @@ def _quote_speaker(doc, q, quotes, offset: int, res: _Resolver) -> str | None:
     for toks in ([span] if span is not None else []):
         verb = _speech_verb(toks) or next((t for t in toks if _is_speech(t)), None)
         if verb is not None:
-            _, key = res.person(_subject(verb))
-            if key:
+            is_person, key = res.person(_subject(verb))
+            if is_person:
                 return key
     # the frame before it, within the paragraph
     prev = quotes[i - 1][1] + 1 if i > 0 else 0
@@ -321,7 +413,7 @@ def _quote_speaker(doc, q, quotes, offset: int, res: _Resolver) -> str | None:
     if span is not None:
         verbs = [t for t in span if _is_speech(t)]
         if verbs:
-            _, key = res.person(_subject(verbs[-1]))
-            if key:
+            is_person, key = res.person(_subject(verbs[-1]))
+            if is_person:
                 return key
     return res.salient

@@ -121,8 +121,13 @@ FUNDRAISING_CUES = (
     "independent and free", "audience-funded", "reader-funded", "nonprofit news", "paywall",
     "secure payment", "payment types",
 )
-STRONG_FUNDRAISING_CUES = ("donate", "donation", "tax-deductible", "tax deductible", "your support",
-                           "year-end gift", "become a member", "sign up for our", "secure payment")
+# Cues that mark a line as fundraising on their own. "donation", "donate" and "your support"
+# are not among them: news reports donations ("a $5 million donation to the campaign") and
+# quotes thanks; they count only with a second cue (FUNDRAISING_CUES, two needed).
+STRONG_FUNDRAISING_CUES = ("tax-deductible", "tax deductible", "year-end gift", "become a member", "sign up for our",
+                           "secure payment", "donate now", "donate today", "please donate", "make a donation",
+                           "make a tax", "donate to support", "donate to keep", "support our journalism",
+                           "support independent journalism")
 
 # Whole-line page furniture (lower-case, compared after stripping punctuation at the ends).
 FURNITURE_LINES = frozenset(

@@ -11,8 +11,11 @@ Steps (all within one document):
 3. propagation every other capitalised occurrence of a known surname becomes a mention too,
                which recovers names the model labelled ORG or GPE ("Trump", "Zelenskyy").
 4. known       clusters are matched to already stored people by alias, case/accent-insensitive.
-A one-word name that never joins a full name is kept only with a title before it, two PERSON
-labels, or a stored person behind it: that drops one-off misfires like a city labelled PERSON.
+A one-word name that never joins a full name is kept only with a title before it or a stored
+person behind it: a bare first name ("Hunter") never makes a person, and misfires like a city
+labelled PERSON are dropped. A stored person's surname alone is taken as that person only when
+no other stored person has it and no different first name stands before it ("Jeb Bush" is not
+a mention of a stored George W. Bush).
 """
 from __future__ import annotations
 
@@ -314,15 +317,26 @@ def _propagate(clusters: list[_Cluster], parsed, text: str, person_votes, place_
                 if ent.label_ in _PLACE_LABELS and place_votes[key] > person_votes[key]:
                     continue
             start = s
+            if len(owners) > 1 and all(cl.known_keys for cl in owners):
+                continue  # two stored people share the surname: ambiguous, no mention
             cl = _nearest(owners, s)
             first = cl.first
             prev = doc[t.i - 1] if t.i > 0 else None
+            if prev is not None and first and cl.known_keys and prev.text[:1].isupper() and prev.is_alpha \
+                    and len(prev.text) > 1 and not _is_title(prev.text) and variant_key(prev.text) != first \
+                    and prev.i != sent_start(prev):
+                continue  # a different first name: another person of that surname
             if prev is not None and first and variant_key(prev.text) == first and prev.text[:1].isupper():
                 start = offset + prev.idx  # "Volodymyr Zelenskyy" missed as a whole
             words = name_tokens(text[start:e])
             cl.cands.append(_Cand(start, e, words, False, from_ner=False))
             covered.append((start, e))
             covered_starts.add(start)
+
+
+def sent_start(tok) -> int:
+    """Index of the first token of `tok`'s sentence (a capital there proves nothing)."""
+    return tok.sent.start
 
 
 def _known_clusters(known_people, clusters, index: KnownIndex, text: str) -> list[_Cluster]:
@@ -353,8 +367,10 @@ def _keep(cl: _Cluster, known: KnownIndex, person_votes, place_votes) -> bool:
         return True
     if place_votes[c0.surname] > person_votes[c0.surname]:
         return False
-    ner_labels = sum(1 for c in cl.cands if c.from_ner)
-    return any(c.titled or c.speaks for c in cl.cands) or ner_labels >= 2
+    # One word that never joins a full name may be a first name ("Hunter"): it names a person
+    # only with a title before it ("Mr. Hunter", "Senator Hunter"); speaker labels of
+    # transcripts are handled by attach_speakers.
+    return any(c.titled for c in cl.cands)
 
 
 def _slug(name: str) -> str:
@@ -408,3 +424,56 @@ def resolve_people(parsed, text: str, known_people=()) -> tuple[list[ExtractedPe
         index.extend((s, e, key) for s, e in spans)
     index.sort()
     return people, index
+
+
+def attach_speakers(people: list[ExtractedPerson], index: list[tuple[int, int, str]], labels, text: str,
+                    known_people=()) -> dict[int, str]:
+    """Transcript speaker labels as mentions of people; returns {turn number: person key}.
+
+    `labels` is [(transcripts.SpeakerLabel, turn)]. A label joins the extracted person with the
+    same surname (and no contradicting first name), else a stored person it names, else becomes
+    a new person: a speaker is a person even when named by one word ("TRUMP:"). Role labels
+    ("MODERATOR:") name nobody. `people` and the sorted `index` are updated in place.
+    """
+    from .transcripts import display_name
+
+    known = KnownIndex(known_people)
+    by_key = {p.key: p for p in people}
+    used = set(by_key)
+    found: dict[str, str] = {}  # folded label -> person key
+    out: dict[int, str] = {}
+    for label, turn in labels:
+        if label.name is None:
+            continue
+        name = display_name(label.name)
+        words = name_tokens(name)
+        if not words:
+            continue
+        folded = fold(name)
+        key = found.get(folded)
+        if key is None:
+            surname, first = variant_key(words[-1]), variant_key(words[0]) if len(words) > 1 else None
+            same = [p for p in people if variant_key(name_tokens(p.name)[-1]) == surname
+                    and (first is None or len(name_tokens(p.name)) == 1 or variant_key(name_tokens(p.name)[0]) == first)]
+            if len(same) == 1:
+                key = same[0].key
+            else:
+                key = _slug(name)
+                n = 2
+                while key in used:
+                    key, n = f"{_slug(name)}-{n}", n + 1
+                used.add(key)
+                person = ExtractedPerson(key, name, [], [], known.match([name]))
+                people.append(person)
+                by_key[key] = person
+            found[folded] = key
+        person = by_key[key]
+        exact = text[label.start:label.end]
+        person.mentions.append(Mention(label.start, label.end, exact))
+        person.mentions.sort(key=lambda m: m.start)
+        if exact != person.name and exact not in person.aliases:
+            person.aliases.append(exact)
+        index.append((label.start, label.end, key))
+        out[turn] = key
+    index.sort()
+    return out

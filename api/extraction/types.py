@@ -52,7 +52,13 @@ class ExtractedClaim:
     exact: str
     kind: ClaimKind
     claimant: str | None  # ExtractedPerson key; None for the outlet or a non-person
-    checkworthiness: float  # 0..1
+    checkworthiness: float  # 0..1, calibrated (checkworthiness.py)
+    text: str = ""  # the checkable statement: `exact` without its attribution ("" = exact)
+    events: list[str] = field(default_factory=list)  # ExtractedEvent keys mentioned in the claim's span
+
+    def __post_init__(self):
+        if not self.text:
+            self.text = self.exact
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.db import database
+from api.domain.errors import Invalid
 from api.domain.vocabulary import MANUAL
 from api.models import Claim, ClaimEvent, Event, EventParticipant, Mention, Person
 from api.pagination import Page, paginate
@@ -108,3 +109,32 @@ def delete_event(pk: int, *, actor: audit.Actor, if_match: str | None = None) ->
         touch_claims(Claim.id.in_(ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == pk)))
         Event.delete().where(Event.id == pk).execute()
         audit.record(actor, "delete", "event", pk)
+
+
+def merge_events(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: str | None = None) -> EventDetails:
+    """Fold a duplicate into this event: its mentions, participants and claim links move here,
+    fields this event lacks (description, dates, location, kind) are taken from it, and the
+    duplicate is deleted. Raises NotFound (unknown event), Invalid (merging into itself, or an
+    unknown duplicate) and PreconditionFailed (stale `if_match`)."""
+    with database.atomic():
+        event = get_locked_or_404(Event, pk)
+        if pk == duplicate_pk:
+            raise Invalid("duplicate", "An event cannot be merged into itself.",
+                          errors={"duplicate": ["must differ from the event merged into"]})
+        require_existing(Event, [duplicate_pk], "duplicate")
+        duplicate = Event.get_by_id(duplicate_pk)
+        Mention.update(event=pk).where(Mention.event == duplicate_pk).execute()
+        present = EventParticipant.select(EventParticipant.person).where(EventParticipant.event == pk)
+        EventParticipant.update(event=pk).where(
+            (EventParticipant.event == duplicate_pk) & EventParticipant.person.not_in(present)).execute()
+        linked = ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == pk)
+        moved = ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == duplicate_pk)
+        touch_claims(Claim.id.in_(moved))
+        ClaimEvent.update(event=pk).where((ClaimEvent.event == duplicate_pk) & ClaimEvent.claim.not_in(linked)).execute()
+        changes = {f: getattr(duplicate, f) for f in ("kind", "description", "starts_at", "ends_at", "location")
+                   if not getattr(event, f) and getattr(duplicate, f)}
+        save_changes(event, changes, if_match=if_match)
+        Event.delete().where(Event.id == duplicate_pk).execute()  # cascades what did not move
+        audit.record(actor, "merge", "event", pk, duplicate=duplicate_pk)
+        # Built inside the transaction: once it commits, nothing is left that could fail.
+        return _written(pk)

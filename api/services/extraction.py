@@ -2,23 +2,29 @@
 
 Proposals are stored as `origin: extracted` (claims `unreviewed`). Running again adds nothing
 twice, and nothing a human created or reviewed is changed: extracted people resolve to stored
-people by alias, and a proposed claim overlapping any claim already anchored there is skipped.
+people by alias, extracted events to stored events (api.domain.events.same_event: kind, name,
+date within a day, place), and a proposed claim overlapping any claim already anchored there is
+skipped. A claim is linked to the events its span mentions.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+
+from peewee import fn
 
 from api.capacity import extraction_slot, off_the_event_loop
 from api.db import database
-from api.domain.vocabulary import EXTRACTED
+from api.domain.errors import Invalid, TooLarge
+from api.domain.events import event_name_key, same_event
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
-from api.domain.errors import Invalid, TooLarge
+from api.domain.vocabulary import DEFAULT_SOURCE_KIND, EXTRACTED
 from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
-from api.models import Appearance, Claim, Event, EventParticipant, Mention, Person, PersonNameToken, Source
+from api.models import Appearance, Claim, ClaimEvent, Event, EventParticipant, Mention, Person, PersonNameToken, Source
 from api.services import audit
 from api.services.claims import ClaimDetails, written_claims
-from api.services.common import get_locked_or_404, get_or_404
+from api.services.common import get_locked_or_404, get_or_404, save_changes
 from api.services.people import aliases_text, index_names
 from api.services.spans import stored_span
 
@@ -67,6 +73,31 @@ def _store_mentions(text: str, source_id: int, owner: str, owner_id: int, mentio
     return len(rows)
 
 
+def _matching_event(event) -> Event | None:
+    """The stored event this extracted one is (same kind and name, dates within a day, same
+    place: api.domain.events.same_event), the oldest when several are; None when none is."""
+    key = event_name_key(event.name)
+    if not key:
+        return None
+    # Names are compared folded; the query narrows by kind and by the name's first word.
+    first = key.split()[0]
+    candidates = (Event.select().where((Event.kind == event.kind) & fn.LOWER(Event.name).contains(first))
+                  .order_by(Event.id))
+    generic = frozenset({event_name_key(event.kind.replace("_", " "))} if event.kind else ())
+    for stored in candidates:
+        if same_event(event.kind, event.name, event.starts_at, event.location,
+                      stored.kind, stored.name, stored.starts_at, stored.location, generic_names=generic):
+            changes = {}
+            if not stored.starts_at and event.starts_at:
+                changes["starts_at"] = event.starts_at
+            if not stored.location and event.location:
+                changes["location"] = event.location
+            if changes:  # what this source adds to what the other knew
+                save_changes(stored, changes)
+            return stored
+    return None
+
+
 def _store(source, result: ExtractionResult, known: dict[str, Person], actor: audit.Actor) -> ExtractionSummary:
     text, summary = source.text, ExtractionSummary()
     person_ids: dict[str, int] = {}
@@ -82,17 +113,19 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
         person_ids[person.key] = stored.id
         summary.mentions += _store_mentions(text, source.id, "person", stored.id, person.mentions)
 
+    # An event this source already mentions (an earlier run) is the same event by name alone.
     mentioned_events = Event.select().where(Event.id.in_(
         Mention.select(Mention.event).where((Mention.source == source.id) & Mention.event.is_null(False))))
-    by_name = {e.name.casefold(): e for e in mentioned_events}
+    by_name = {event_name_key(e.name): e for e in mentioned_events}
+    event_ids: dict[str, int] = {}
     for event in result.events:
-        stored = by_name.get(event.name.casefold())
+        stored = by_name.get(event_name_key(event.name)) or _matching_event(event)
         if stored is None:
             stored = Event.create(name=event.name, kind=event.kind, starts_at=event.starts_at,
                                   location=event.location, origin=ORIGIN)
             audit.record(actor, "create", "event", stored.id, origin=ORIGIN)
             summary.events.append(stored)
-            by_name[event.name.casefold()] = stored
+        event_ids[event.key] = stored.id
         taking_part = {p.person_id for p in EventParticipant.select().where(EventParticipant.event == stored.id)}
         new = [person_ids[k] for k in dict.fromkeys(event.participants) if k in person_ids
                and person_ids[k] not in taking_part]
@@ -106,9 +139,12 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
     for claim in result.claims:
         if any(claim.start < end and start < claim.end for start, end in anchored):
             continue  # already claimed here, by a human or an earlier run
-        stored = Claim.create(text=claim.exact.strip(), claimant=person_ids.get(claim.claimant),
+        stored = Claim.create(text=claim.text.strip(), claimant=person_ids.get(claim.claimant),
                               checkworthiness=round(claim.checkworthiness, 3), origin=ORIGIN)
         Appearance.create(claim=stored.id, source=source.id, **_span(text, claim.start, claim.end))
+        linked = list(dict.fromkeys(event_ids[k] for k in claim.events if k in event_ids))
+        if linked:
+            ClaimEvent.insert_many([{"claim": stored.id, "event": e} for e in linked]).execute()
         audit.record(actor, "create", "claim", stored.id, origin=ORIGIN)
         anchored.append((claim.start, claim.end))
         claims.append(stored)
@@ -116,11 +152,11 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
     return summary
 
 
-def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
+def _extract(text: str, known: dict[str, Person], kind: str) -> ExtractionResult:
     try:
         with extraction_slot():
-            return off_the_event_loop(extract, text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list)
-                                                      for k, p in known.items()])
+            return off_the_event_loop(partial(extract, kind=kind), text,
+                                      [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
     except TextTooLong as error:
         raise TooLarge(f"{error}: split the text into several sources to extract from it.",
                        slug="text-too-long-to-extract") from None
@@ -128,13 +164,14 @@ def _extract(text: str, known: dict[str, Person]) -> ExtractionResult:
         raise Invalid(None, str(error), slug="cannot-extract") from None
 
 
-def propose(text: str) -> Proposals:
-    """Run the pipeline on a text, resolving people against those stored. Call outside any
-    write transaction: the model's work needs no lock on the database.
+def propose(text: str, kind: str = DEFAULT_SOURCE_KIND) -> Proposals:
+    """Run the pipeline on a text of this source kind (a transcript's speakers are read),
+    resolving people against those stored. Call outside any write transaction: the model's
+    work needs no lock on the database.
 
     Raises TooLarge (text over the pipeline's limit) or Invalid (text it cannot process)."""
     known = _known_people(text)
-    return Proposals(known, _extract(text, known))
+    return Proposals(known, _extract(text, known, kind))
 
 
 def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor) -> ExtractionSummary:
@@ -145,7 +182,7 @@ def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor)
     if stored_now.keys() != known.keys():
         # People were added, merged or deleted meanwhile (by a concurrent run, say):
         # resolve against what is stored now rather than create anyone twice.
-        known, result = stored_now, _extract(source.text, stored_now)
+        known, result = stored_now, _extract(source.text, stored_now, source.kind)
     summary = _store(source, result, known, actor)
     audit.record(actor, "extract", "source", source.id, people=len(summary.people), events=len(summary.events),
                  claims=len(summary.claims), mentions=summary.mentions)
@@ -154,6 +191,7 @@ def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor)
 
 def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:
     """Extract from a stored source and keep the proposals (nothing twice); NotFound, TooLarge, Invalid."""
-    proposals = propose(get_or_404(Source, pk).text)
+    source = get_or_404(Source, pk)
+    proposals = propose(source.text, source.kind)
     with database.atomic():
         return store_proposals(get_locked_or_404(Source, pk), proposals, actor=actor)

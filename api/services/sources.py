@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import peewee
 
 from api.db import database
+from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.ids import encode_id
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
-from api.domain.errors import Conflict, Invalid, NotFound
+from api.domain.vocabulary import DEFAULT_SOURCE_KIND
 from api.models import Appearance, Evidence, Mention, Source
 from api.pagination import Page, paginate
 from api.services import audit, extraction
@@ -47,7 +48,7 @@ def create_source(data: dict, *, actor: audit.Actor, extract: bool = False) -> S
     digest = text_sha256(text)
     _refuse_duplicate(digest)  # before the pipeline's work, which a duplicate would waste
     # Outside the transaction: the model's work needs no lock on the database.
-    proposals = extraction.propose(text) if extract else None
+    proposals = extraction.propose(text, data.get("kind") or DEFAULT_SOURCE_KIND) if extract else None
     with database.atomic():
         _refuse_duplicate(digest)
         fields = {k: v for k, v in data.items() if k not in ("text", "extract")}

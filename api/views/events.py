@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from api.auth import requires_role
 from api.presenters.people import present_event, present_events
 from api.services import events
 from api.services.common import etag_for
@@ -10,7 +11,9 @@ from api.views.common import (
     Blueprint, acting, created, if_match, page_result, saved, single, spans_in_units, split_query,
 )
 from schemas.common import OffsetsQuerySchema
-from schemas.events import EventCreateSchema, EventPageSchema, EventQuerySchema, EventSchema, EventWriteSchema
+from schemas.events import (
+    EventCreateSchema, EventMergeSchema, EventPageSchema, EventQuerySchema, EventSchema, EventWriteSchema,
+)
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events",
                 description="Events: what happened, when, where, and who took part.")
@@ -59,3 +62,15 @@ class Event(MethodView):
         """Delete an event (admin)"""
         events.delete_event(event_id, actor=acting(), if_match=if_match())
         return Response(status=204)
+
+
+@blp.route("/<event:event_id>/merge")
+class EventMerge(MethodView):
+    @requires_role("admin")
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.arguments(EventMergeSchema)
+    @blp.response(200, EventSchema)
+    def post(self, query, data, event_id):
+        """Fold a duplicate event into this one (admin)"""
+        merged = events.merge_events(event_id, data["duplicate"], actor=acting(), if_match=if_match())
+        return saved(present_event(merged, query["offsets"]), etag_for(merged.event))

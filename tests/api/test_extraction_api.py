@@ -72,3 +72,37 @@ def test_a_source_posted_with_extract_and_a_text_over_the_extraction_limit_is_41
     assert api.get("/v1/sources").json["data"] == []
     assert api.get("/v1/audit?resource_type=source", role="admin").json["data"] == []
     assert api.post("/v1/sources", json={"text": text, "title": "Stored without extraction"}).status_code == 201
+
+
+def test_an_event_found_again_in_another_source_is_matched_and_completed_not_duplicated(api):
+    first = ("President Donald Trump met Russian President Vladimir Putin at the Anchorage summit on Aug. 15, 2025. "
+             "Trump said the Anchorage summit produced 12 agreements on trade and prisoners.\n")
+    second = ("Officials said the Anchorage summit in Anchorage, Alaska cost the US government $3 million, "
+              "according to budget documents released on Monday.\n")
+    one = api.post("/v1/sources", json={"text": first, "extract": True}).json["extraction"]
+    two = api.post("/v1/sources", json={"text": second, "extract": True}).json["extraction"]
+    assert [e["name"] for e in one["events"]] == ["Anchorage summit"]
+    assert two["events"] == []
+    events = api.get("/v1/events?limit=200").json["data"]
+    summits = [e for e in events if e["name"] == "Anchorage summit"]
+    assert len(summits) == 1
+    assert summits[0]["starts_at"] == "2025-08-15"
+
+
+def test_an_extracted_claim_links_the_events_its_sentence_mentions(api):
+    text = ("President Donald Trump met Russian President Vladimir Putin at the Anchorage summit on Aug. 15, 2025.\n"
+            "Trump said the Anchorage summit produced 12 agreements on trade and prisoners.\n")
+    result = api.post("/v1/sources", json={"text": text, "extract": True}).json["extraction"]
+    linked = [c for c in result["claims"] if "12 agreements" in c["text"]]
+    assert linked, [c["text"] for c in result["claims"]]
+    assert [e["name"] for e in linked[0]["events"]] == ["Anchorage summit"]
+
+
+def test_an_extracted_claim_text_is_the_statement_without_its_attribution(api):
+    text = ("Opposition leader Mark Dalton claimed that unemployment had doubled since 2022, "
+            "a figure the statistics agency disputes.\n")
+    result = api.post("/v1/sources", json={"text": text, "extract": True}).json["extraction"]
+    claim = next(c for c in result["claims"] if "unemployment" in c["text"])
+    assert claim["text"] == "unemployment had doubled since 2022"
+    assert claim["appearances"][0]["exact"] == text.strip()
+    assert claim["claimant"]["name"] == "Mark Dalton"

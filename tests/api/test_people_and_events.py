@@ -127,3 +127,26 @@ def test_merging_an_unknown_duplicate_is_422_naming_the_field(api):
     person = api.post("/v1/people", json={"name": "Alice Smith"}).json
     response = api.post(f"/v1/people/{person['id']}/merge", json={"duplicate": missing_id("person")}, role="admin")
     assert response.status_code == 422 and "duplicate" in response.json["errors"]
+
+
+def test_merging_events_moves_mentions_participants_and_claims_and_fills_missing_fields(api, samples):
+    trump = api.post("/v1/people", json={"name": "Donald Trump"}).json
+    keep = api.post("/v1/events", json={"name": "Alaska summit", "kind": "summit", "starts_at": "2025-08-15"}).json
+    duplicate = api.post("/v1/events", json={"name": "Alaska summit", "kind": "summit", "location": "Anchorage, Alaska",
+                                             "participants": [trump["id"]]}).json
+    claim = api.post("/v1/claims", json={"events": [duplicate["id"]], "appearances": [
+        {"source": samples["001"]["id"], "exact": "We had an extremely productive meeting"}]}).json
+    assert api.post(f"/v1/events/{keep['id']}/merge", json={"duplicate": duplicate["id"]}, role="checker").status_code == 403
+    merged = api.post(f"/v1/events/{keep['id']}/merge", json={"duplicate": duplicate["id"]}, role="admin")
+    assert merged.status_code == 200, merged.json
+    assert (merged.json["starts_at"], merged.json["location"]) == ("2025-08-15", "Anchorage, Alaska")
+    assert [p["id"] for p in merged.json["participants"]] == [trump["id"]]
+    assert api.get(f"/v1/events/{duplicate['id']}").status_code == 404
+    assert [e["id"] for e in api.get(f"/v1/claims/{claim['id']}").json["events"]] == [keep["id"]]
+
+
+def test_an_event_cannot_be_merged_into_itself(api):
+    event = api.post("/v1/events", json={"name": "Alaska summit"}).json
+    response = api.post(f"/v1/events/{event['id']}/merge", json={"duplicate": event["id"]}, role="admin")
+    assert response.status_code == 422
+    assert response.json["errors"] == {"duplicate": ["must differ from the event merged into"]}

@@ -33,7 +33,7 @@ RANK = {role: rank for rank, role in enumerate(ROLES)}
 OPEN_OPERATIONS = {"GET /healthz", "GET /readyz"}
 UNDOCUMENTED_OPEN = ("GET /openapi.json", "GET /openapi.yaml", "GET /docs")
 ADMIN_ONLY_PREFIXES = ("/v1/keys", "/v1/audit")
-ADMIN_ONLY = {"POST /v1/people/{person_id}/merge"}
+ADMIN_ONLY = {"POST /v1/people/{person_id}/merge", "POST /v1/events/{event_id}/merge"}
 
 
 def documented_operations() -> list[str]:
@@ -153,6 +153,8 @@ MATRIX: dict[str, Callable[[World], Call]] = {
     "GET /v1/events/{event_id}": plain,
     "PATCH /v1/events/{event_id}": lambda w: Call(json={"location": "Anchorage, Alaska"}),
     "DELETE /v1/events/{event_id}": lambda w: Call(ids={"event_id": w.fresh_event()}),
+    "POST /v1/events/{event_id}/merge": lambda w: Call(ids={"event_id": w.fresh_event()},
+                                                       json={"duplicate": w.fresh_event()}),
     # claims and verdicts
     "GET /v1/claims": plain,
     "POST /v1/claims": lambda w: Call(json={"appearances": [{"source": w.source, "start": 0, "end": 20}]}),

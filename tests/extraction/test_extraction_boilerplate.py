@@ -44,3 +44,18 @@ def test_offsets_exclude_surrounding_whitespace_and_crlf():
     text = "  Sponsored message \r\nThe court ruled on Tuesday.\r\n"
     blocks = split_blocks(text)
     assert [text[b.start:b.end] for b in blocks] == ["Sponsored message", "The court ruled on Tuesday."]
+
+
+def test_a_line_mentioning_a_donation_or_your_support_is_not_fundraising_on_that_word_alone():
+    text = ("The senator received a $2 million donation from oil companies in 2022.\n"
+            "Thanks to your support, the shelter said, 1,200 families found housing last year.\n"
+            "Make a donation today: your support keeps our newsroom independent.\n")
+    assert [b.kind for b in split_blocks(text)] == ["body", "body", "furniture"]
+
+
+def test_an_emoji_after_the_full_stop_does_not_make_a_line_a_headline():
+    assert [b.kind for b in split_blocks("Prices rose 4 percent this year. 😀\n")] == ["body"]
+
+
+def test_every_transcript_line_is_speech_even_without_closing_punctuation():
+    assert [b.kind for b in split_blocks("TRUMP: We lost 3 million jobs\n", transcript=True)] == ["body"]

@@ -29,7 +29,7 @@ def test_direct_quote_spans_only_the_words_inside_the_quotation_marks():
 
 def test_frame_of_a_quotation_is_not_a_claim():
     text = ('Senator Jane Holloway spoke in Ohio.\n'
-            '"We will pass this bill before the summer recess," Holloway told reporters outside the Capitol.\n')
+            '"The bill cut the state deficit by 40 percent in two years," Holloway told reporters outside the Capitol.\n')
     claims, _ = claims_of(text)
     assert [c[0] for c in claims if "told reporters" in c[1]] == []
     assert claims[-1][0] == "direct_quote" and claims[-1][2] == "Jane Holloway"
@@ -53,19 +53,26 @@ def test_claimant_is_found_through_a_stored_person_when_the_model_misses_the_nam
     assert claim.kind == "attributed" and claim.claimant == person.key and person.known_key == "per_trump"
 
 
-def test_pronoun_speaker_resolves_to_the_last_person_subject():
-    text = ("Klara Müller kept rates unchanged on Thursday.\n"
+def test_pronoun_speaker_resolves_to_the_last_person_subject_of_the_same_paragraph():
+    text = ("Klara Müller kept rates unchanged on Thursday. "
             "She said inflation had fallen to 2.4% in June, its lowest level since 2021.\n")
     claims, _ = claims_of(text)
     assert ("attributed", "She said inflation had fallen to 2.4% in June, its lowest level since 2021.",
             "Klara Müller") in claims
 
 
-def test_outlet_statement_is_reported_with_no_claimant_and_numbers_raise_checkworthiness():
+def test_a_pronoun_does_not_reach_into_the_next_paragraph():
+    text = ("Klara Müller kept rates unchanged on Thursday.\n"
+            "She said inflation had fallen to 2.4% in June, its lowest level since 2021.\n")
+    claims, _ = claims_of(text)
+    assert ("attributed", "She said inflation had fallen to 2.4% in June, its lowest level since 2021.", None) in claims
+
+
+def test_outlet_statement_is_reported_with_no_claimant_and_a_calibrated_score():
     claims, result = claims_of("The three-hour meeting ended with a 12-minute joint press conference on Friday.")
     assert claims == [("reported", "The three-hour meeting ended with a 12-minute joint press conference on Friday.",
                        None)]
-    assert result.claims[0].checkworthiness >= 0.6
+    assert 0.15 <= result.claims[0].checkworthiness <= 1
 
 
 def test_sentence_joining_two_statements_with_as_is_split_into_clauses():
@@ -92,12 +99,12 @@ def test_headlines_and_datelines_are_not_claims():
         "President Donald Trump is meeting with Russian President Vladimir Putin today."]
 
 
-def test_opinion_scores_lower_than_a_numeric_fact():
+def test_an_opinion_quote_is_not_a_claim_and_a_numeric_fact_is():
     text = ('"I think, you know, something is going to come up," Trump said. '
             'Turnout was 61%, the highest for a municipal vote in the city since 2012.')
     result = extract(text)
-    by_kind = {c.kind: c.checkworthiness for c in result.claims}
-    assert 0 <= by_kind["direct_quote"] < by_kind["reported"] <= 1
+    assert [c.kind for c in result.claims] == ["reported"]
+    assert result.claims[0].checkworthiness > 0.5
 
 
 def test_claims_never_overlap_and_offsets_are_exact(sample_texts):

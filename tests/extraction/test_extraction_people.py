@@ -70,3 +70,36 @@ def test_non_ascii_names_keep_exact_offsets_and_merge(text):
     assert len(people) == 1
     for m in people[0].mentions:
         assert text[m.start:m.end] == m.exact
+
+
+def test_a_bare_first_name_never_creates_a_person():
+    text = ("Hunter said the laptop story was false. Hunter later left the hearing early. "
+            "Hunter has not commented since.")
+    assert "Hunter" not in people_by_name(text)
+
+
+def test_a_surname_shared_by_two_stored_people_matches_neither():
+    known = [KnownPerson("per_41", "George H. W. Bush"), KnownPerson("per_43", "George W. Bush")]
+    people = extract("Mr. Bush said taxes would not rise in 1989.", known).people
+    assert [p.known_key for p in people] == [None]
+
+
+def test_a_different_first_name_before_a_stored_surname_is_another_person():
+    known = [KnownPerson("per_43", "George W. Bush")]
+    people = extract("Jeb Bush said the primary was far from over. Bush spoke in Iowa.", known).people
+    assert [(p.name, p.known_key) for p in people] == [("Jeb Bush", None)]
+
+
+def test_a_stored_person_named_with_a_long_title_is_found():
+    known = [KnownPerson("per_lagarde", "Christine Lagarde")]
+    result = extract("European Central Bank President Christine Lagarde said inflation fell to 2.1 percent in May.",
+                     known)
+    assert [(p.name, p.known_key) for p in result.people] == [("Christine Lagarde", "per_lagarde")]
+    assert [(c.text, c.claimant) for c in result.claims] == [("inflation fell to 2.1 percent in May", result.people[0].key)]
+
+
+def test_he_does_not_resolve_to_a_woman_named_with_an_honorific():
+    text = "Mrs. Alvarez opened the meeting. He said the budget grew by 12 percent in 2023."
+    result = extract(text)
+    said = [c for c in result.claims if "12 percent" in c.exact]
+    assert [(c.text, c.claimant) for c in said] == [("the budget grew by 12 percent in 2023", None)]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from api.extraction import extract_many
-from api.extraction.evaluate import check_targets, main, score
+from tools.evaluate import check_targets, main, score
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = {

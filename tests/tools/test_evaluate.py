@@ -1,7 +1,16 @@
 """The scorer on tiny hand-made inputs (no model needed)."""
 import pytest
 
-from api.extraction.evaluate import char_f1, check_targets, score
+from tools.evaluate import (
+    average_precision,
+    char_f1,
+    check_targets,
+    main,
+    read_checkworthiness_tsv,
+    reliability,
+    score,
+    score_checkworthiness,
+)
 from api.extraction.types import ExtractedClaim, ExtractedPerson, ExtractionResult, Mention
 
 TEXT = "Trump said the war was over. Sponsored message. Putin said it was not. Look, he is a smart guy."
@@ -111,3 +120,34 @@ def test_predictions_may_be_plain_dicts():
     pred = ExtractionResult(people=[person("t", "Trump")], claims=[claim("Trump said the war was over.", "t")])
     r = score(GOLD, {F: pred.to_dict()}, {F: TEXT})
     assert r["claims"]["tp"] == 1 and r["claimant"]["accuracy"] == 1.0
+
+
+def test_average_precision_of_a_perfect_ranking_is_one_and_of_a_reversed_one_is_lower():
+    assert average_precision([1, 1, 0, 0], [0.9, 0.8, 0.2, 0.1]) == 1.0
+    assert average_precision([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]) == pytest.approx((1 / 3 + 2 / 4) / 2)
+
+
+def test_reliability_table_bins_scores_and_reports_the_calibration_error():
+    table = reliability([1, 0, 1, 1], [0.85, 0.85, 0.15, 0.95])
+    bins = {b["bin"]: b for b in table["bins"] if b["n"]}
+    assert bins["0.8-0.9"] == {"bin": "0.8-0.9", "n": 2, "mean_score": 0.85, "positive_share": 0.5}
+    assert bins["0.1-0.2"]["positive_share"] == 1.0
+    assert table["ece"] == pytest.approx((2 * 0.35 + 0.85 + 0.05) / 4, abs=1e-4)
+
+
+def test_checkworthiness_report_counts_the_positive_class_at_the_threshold():
+    report = score_checkworthiness([1, 0, 1, 0], [0.9, 0.6, 0.4, 0.1], threshold=0.5)
+    assert (report["tp"], report["fp"], report["fn"]) == (1, 1, 1)
+    assert report["f1"] == 0.5
+
+
+def test_a_checkworthiness_tsv_is_read_by_its_header_with_csv_quoting(tmp_path):
+    path = tmp_path / "set.tsv"
+    path.write_text('id\ttext\tlabel\n1\t"He said ""no"" twice."\t1\n2\tThank you.\t0\n', encoding="utf-8")
+    assert read_checkworthiness_tsv(path) == (['He said "no" twice.', "Thank you."], [1, 0])
+
+
+def test_the_evaluate_command_names_itself_in_its_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert capsys.readouterr().out.startswith("usage: claimtrack evaluate")
