@@ -1,7 +1,7 @@
 """Scores extraction against a gold file, or the check-worthiness model against a labelled TSV.
 
     claimtrack evaluate data/gold/samples.json --docs data/samples [--json] [--check-targets]
-    claimtrack evaluate ../shared/datasets/checkworthiness/dev.tsv [--json] [--check-targets]
+    claimtrack evaluate $DATASETS/checkworthiness/dev.tsv [--json] [--check-targets]
 
 A `.tsv` argument is a check-worthiness set (columns `text` and `label`, 1 = check-worthy,
 as in the CLEF CheckThat! files): the shipped model scores every row and the report gives

@@ -1,6 +1,6 @@
 """Evaluates api.matching on the CLEF CheckThat! 2022 Task 2A (English) claim-retrieval data.
 
-    python -m tools.matching_eval /work/shared/datasets/claim-retrieval [--splits train dev]
+    python -m tools.matching_eval $DATASETS/claim-retrieval [--splits train dev]
 
 Reports, per split and method (BM25 only, embedding only, fused): MAP@5, recall@1, @5 and
 @50 (for the fused method: the answer among the pooled candidates), the p50 and p95 latency of

