@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from api.extraction.textnorm import fold as _fold
+from api.domain.text import fold_search as _fold
 
 MAX_DAYS_APART = 1
 

@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .lexicon import ATTRIBUTION_VERBS, NON_PERSON_HEADS, ORG_DESCRIPTORS, ROLE_NOUNS, TITLE_CONNECTORS, TITLE_WORDS
-from .textnorm import fold, name_tokens, variant_key
+from .textnorm import fold, name_words, variant_key
 from .types import ExtractedPerson, Mention
 
 _PARTICLES = frozenset("de del della der di da dos du la le van von bin ibn al el st".split())
@@ -133,7 +133,7 @@ def _title_candidates(doc, offset: int, taken: set[int]) -> list[_Cand]:
                 and doc[k].ent_type_ not in _PLACE_LABELS and len(doc[k].text) > 1 and k - j < 3:
             k += 1
         if k > j and (doc[j].idx + offset) not in taken and doc[j].ent_type_ != "PERSON":
-            words = name_tokens(doc[j:k].text)
+            words = name_words(doc[j:k].text)
             if words and doc[k - 1].text.lower() not in NON_PERSON_HEADS:
                 out.append(_Cand(offset + doc[j].idx, offset + doc[k - 1].idx + len(doc[k - 1].text), words, True))
     return out
@@ -174,7 +174,7 @@ def _candidates(parsed) -> tuple[list[_Cand], Counter, Counter]:
             if stripped is None:
                 continue
             s, e, titled = stripped
-            words = name_tokens(doc.text[s:e])
+            words = name_words(doc.text[s:e])
             if not words:
                 continue
             for w in words:
@@ -251,7 +251,7 @@ class KnownIndex:
         self.by_surname: dict[str, set[str]] = defaultdict(set)
         for kp in known or ():
             for form in [kp.name, *kp.aliases]:
-                words = name_tokens(form)
+                words = name_words(form)
                 if not words:
                     continue
                 self.by_alias[fold(form)].add(kp.key)
@@ -263,7 +263,7 @@ class KnownIndex:
     def match(self, forms: list[str]) -> str | None:
         votes: Counter = Counter()
         for form in forms:
-            words = name_tokens(form)
+            words = name_words(form)
             keys = [fold(form), " ".join(variant_key(w) for w in words)]
             if len(words) > 1:
                 keys.append(variant_key(words[0]) + " " + variant_key(words[-1]))
@@ -272,8 +272,8 @@ class KnownIndex:
                     votes[key] += 1
         if votes:
             return votes.most_common(1)[0][0]
-        surnames = {variant_key(name_tokens(f)[-1]) for f in forms if name_tokens(f)}
-        if all(len(name_tokens(f)) == 1 for f in forms):  # surname only: unique stored match
+        surnames = {variant_key(name_words(f)[-1]) for f in forms if name_words(f)}
+        if all(len(name_words(f)) == 1 for f in forms):  # surname only: unique stored match
             hits = set().union(*(self.by_surname.get(s, set()) for s in surnames))
             if len(hits) == 1:
                 return next(iter(hits))
@@ -328,7 +328,7 @@ def _propagate(clusters: list[_Cluster], parsed, text: str, person_votes, place_
                 continue  # a different first name: another person of that surname
             if prev is not None and first and variant_key(prev.text) == first and prev.text[:1].isupper():
                 start = offset + prev.idx  # "Volodymyr Zelenskyy" missed as a whole
-            words = name_tokens(text[start:e])
+            words = name_words(text[start:e])
             cl.cands.append(_Cand(start, e, words, False, from_ner=False))
             covered.append((start, e))
             covered_starts.add(start)
@@ -349,10 +349,10 @@ def _known_clusters(known_people, clusters, index: KnownIndex, text: str) -> lis
             continue
         keys = set()
         for form in [kp.name, *kp.aliases]:
-            words = name_tokens(form)
+            words = name_words(form)
             if words and len(variant_key(words[-1])) > 2:
                 keys.add(variant_key(words[-1]))
-        words = name_tokens(kp.name)
+        words = name_words(kp.name)
         if keys:
             out.append(_Cluster(known_keys=frozenset(keys), known_first=variant_key(words[0]) if len(words) > 1 else None))
     return out
@@ -407,12 +407,12 @@ def resolve_people(parsed, text: str, known_people=()) -> tuple[list[ExtractedPe
         spans = sorted({(c.start, c.end) for c in cl.cands})
         mentions = [Mention(s, e, text[s:e]) for s, e in spans]
         forms = Counter(text[s:e] for s, e in spans)
-        full_forms = [f for f in forms if len(name_tokens(f)) > 1]
+        full_forms = [f for f in forms if len(name_words(f)) > 1]
         if full_forms:  # most frequent full form, preferring one without middle initials
-            name = max(full_forms, key=lambda f: (len(name_tokens(f)) == len(f.split()), forms[f], -len(f)))
+            name = max(full_forms, key=lambda f: (len(name_words(f)) == len(f.split()), forms[f], -len(f)))
         else:
             name = max(forms, key=lambda f: forms[f])
-        surname = name_tokens(name)[-1]
+        surname = name_words(name)[-1]
         aliases = list(dict.fromkeys([*forms, surname, *_spelling_variants(surname)]))
         aliases = [a for a in aliases if a != name]
         key = _slug(name)
@@ -446,15 +446,15 @@ def attach_speakers(people: list[ExtractedPerson], index: list[tuple[int, int, s
         if label.name is None:
             continue
         name = display_name(label.name)
-        words = name_tokens(name)
+        words = name_words(name)
         if not words:
             continue
         folded = fold(name)
         key = found.get(folded)
         if key is None:
             surname, first = variant_key(words[-1]), variant_key(words[0]) if len(words) > 1 else None
-            same = [p for p in people if variant_key(name_tokens(p.name)[-1]) == surname
-                    and (first is None or len(name_tokens(p.name)) == 1 or variant_key(name_tokens(p.name)[0]) == first)]
+            same = [p for p in people if variant_key(name_words(p.name)[-1]) == surname
+                    and (first is None or len(name_words(p.name)) == 1 or variant_key(name_words(p.name)[0]) == first)]
             if len(same) == 1:
                 key = same[0].key
             else:

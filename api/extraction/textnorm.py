@@ -6,7 +6,7 @@ import re
 
 from api.domain.text import fold_search, variant_key
 
-__all__ = ["fold", "name_tokens", "scrub", "variant_key"]
+__all__ = ["fold", "name_words", "scrub", "variant_key"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -25,6 +25,6 @@ def fold(s: str) -> str:
     return fold_search(s)
 
 
-def name_tokens(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     """Words of a name as written (case kept: extraction reads capitals), without initials such as 'J.'."""
     return [t for t in name.replace("’", "'").split() if not re.fullmatch(r"[A-Z]\.?", t)]
