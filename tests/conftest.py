@@ -15,16 +15,22 @@ from api.services.keys import create_key
 from tests.support import ApiClient, empty_tables, post_samples, serving
 
 POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
+# A Redis database the suite may flush (e.g. redis://127.0.0.1:6379/13); tests marked
+# `redis` run only when it is set, as the PostgreSQL pass runs only with a PostgreSQL URL.
+REDIS_URL = os.environ.get("CLAIMTRACK_TEST_REDIS_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only exist in the PostgreSQL pass only (deselected, not skipped)."""
+    """Tests marked postgres_only exist in the PostgreSQL pass only, and tests marked redis only
+    when CLAIMTRACK_TEST_REDIS_URL is set (deselected, not skipped)."""
     keep, drop = [], []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         only_postgres = item.get_closest_marker("postgres_only") is not None
-        (drop if only_postgres and params.get("database_url") != "postgres" else keep).append(item)
+        needs_redis = item.get_closest_marker("redis") is not None
+        out = (only_postgres and params.get("database_url") != "postgres") or (needs_redis and not REDIS_URL)
+        (drop if out else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
