@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 import peewee
 from flask import Response, current_app, has_request_context, json, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from api.domain.errors import (
     Busy, Conflict, DomainError, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge,
@@ -88,6 +88,8 @@ def from_http_exception(error: HTTPException) -> Problem:
                        limit_bytes=limit)
     if status == 404:
         return Problem(404, str(detail), slug="not-found")
+    if isinstance(error, SecurityError):  # Flask's TRUSTED_HOSTS refused the Host header
+        return Problem(400, str(detail), slug="untrusted-host")
     return Problem(status, str(detail))
 
 

@@ -14,6 +14,8 @@ from api.domain.errors import NotFound
 
 PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
     # slug: (status, title, what it means and what to do)
+    "untrusted-host": (400, "Untrusted host", "The request's `Host` header is not one of CLAIMTRACK_ALLOWED_HOSTS "
+                       "(and CLAIMTRACK_PUBLIC_URL is not set). Call the API by a host name the operator allows."),
     "validation": (422, "Invalid input", "A field of the body or query is missing, of the wrong type or out of range, "
                    "or the body or query has a field the API does not know. `errors` maps each field (a dotted path "
                    "such as `appearances.0.exact`) to its messages."),

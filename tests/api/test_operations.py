@@ -102,6 +102,7 @@ def test_a_chunked_body_under_the_limit_is_read_whole(api):
 def test_a_host_outside_the_allowed_hosts_is_refused_and_never_reflected(api, samples):
     refused = api.get("/v1/sources?limit=1", headers={"Host": "evil.example"})
     assert refused.status_code == 400 and "evil.example" in refused.json["detail"]
+    assert refused.json["type"] == "/problems/untrusted-host"
     allowed = api.get("/v1/sources?limit=1", headers={"Host": "127.0.0.1:8000"})
     assert allowed.headers["Link"].startswith("<http://127.0.0.1:8000/v1/sources?")
 
