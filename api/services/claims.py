@@ -111,19 +111,21 @@ _claim_version = PreparedQuery(lambda pk: Claim.select(Claim.version, Claim.upda
 
 
 def claim_version(pk: int) -> tuple[tuple, str]:
-    """((version, updated_at), ETag) of the claim with this key, read alone: both change whenever
+    """((database, version, updated_at), ETag) of the claim with this key, read alone: both change whenever
     its representation does (edits, tags, verdicts, and renames of its claimant or events: see
     touch_claims). updated_at also tells apart a claim that took a deleted claim's id (SQLite).
     NotFound if there is none."""
     rows = _claim_version(pk)
     if not rows:
         raise NotFound.of("claim", encode_id("claim", pk))
-    return rows[0], etag_of_version(Claim, pk, rows[0][0])
+    version, updated_at = rows[0]
+    # The database too: an import into another database keeps ids, versions and timestamps.
+    return (database.obj, version, updated_at), etag_of_version(Claim, pk, version)
 
 
 def claim_version_of(details: ClaimDetails) -> tuple:
-    """The (version, updated_at) that claim_version reads, of details already built."""
-    return details.claim.version, details.claim.updated_at
+    """The version that claim_version reads, of details already built."""
+    return database.obj, details.claim.version, details.claim.updated_at
 
 
 def written_claims(claims: list[Claim]) -> list[ClaimDetails]:
