@@ -4,6 +4,7 @@ datasets in databases bench_<claims> on the configured server."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,8 @@ def ensure_dataset(kind: str, claims: int, postgres_base: str | None, regenerate
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     else:
-        name = f"bench_{claims}"
+        # BENCH_POSTGRES_DATABASE: one database of your own (dropped and recreated), on a shared server.
+        name = os.environ.get("BENCH_POSTGRES_DATABASE") or f"bench_{claims}"
         url = _postgres_url(postgres_base, name)
         manifest = None if regenerate else _load_manifest(manifest_path)
         if manifest is not None and _postgres_claims(url) == claims:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from api.db import database
-from api.domain.errors import Conflict
+from api.domain.errors import Conflict, NotFound
 from api.domain.ids import encode_id
 from api.domain.tags import normalize_tag
 from api.domain.vocabulary import MANUAL
@@ -14,7 +14,7 @@ from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
-    check_etag, full_text_match, get_locked_or_404, get_or_404, group_by, read_snapshot, require_existing,
+    check_etag, etag_of_version, full_text_match, get_locked_or_404, get_or_404, group_by, read_snapshot, require_existing,
     save_changes, time_filters,
 )
 from api.services.spans import resolve_spans, utf16_offsets
@@ -105,6 +105,27 @@ def claim_details(claims: list[Claim]) -> list[ClaimDetails]:
 def get_claim(pk: int) -> ClaimDetails:
     """The claim with this key and its details; NotFound if there is none."""
     return claim_details([get_or_404(Claim, pk)])[0]
+
+
+_claim_version = PreparedQuery(lambda pk: Claim.select(Claim.version, Claim.updated_at).where(Claim.id == pk).tuples())
+
+
+def claim_version(pk: int) -> tuple[tuple, str]:
+    """((database, version, updated_at), ETag) of the claim with this key, read alone: both change whenever
+    its representation does (edits, tags, verdicts, and renames of its claimant or events: see
+    touch_claims). updated_at also tells apart a claim that took a deleted claim's id (SQLite).
+    NotFound if there is none."""
+    rows = _claim_version(pk)
+    if not rows:
+        raise NotFound.of("claim", encode_id("claim", pk))
+    version, updated_at = rows[0]
+    # The database too: an import into another database keeps ids, versions and timestamps.
+    return (database.obj, version, updated_at), etag_of_version(Claim, pk, version)
+
+
+def claim_version_of(details: ClaimDetails) -> tuple:
+    """The version that claim_version reads, of details already built."""
+    return database.obj, details.claim.version, details.claim.updated_at
 
 
 def written_claims(claims: list[Claim]) -> list[ClaimDetails]:

@@ -41,7 +41,12 @@ def etag_for(row, counts: dict[str, int] | None = None) -> str:
     """Changes whenever the representation does: the version, and a source's counts (which
     other resources change). Verdicts never change: they have no version."""
     suffix = "".join(f".{name[0]}{count}" for name, count in sorted((counts or {}).items()))
-    return etag_of(encode_id(kind_of(type(row)), row.id), getattr(row, "version", 1), suffix)
+    return etag_of_version(type(row), row.id, getattr(row, "version", 1), suffix)
+
+
+def etag_of_version(model, pk: int, version: int, suffix: str = "") -> str:
+    """etag_for a row of `model` known only by its key and version (nothing else read)."""
+    return etag_of(encode_id(kind_of(model), pk), version, suffix)
 
 
 def check_etag(row, if_match: str | None, counts: dict[str, int] | None = None) -> None:

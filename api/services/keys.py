@@ -11,7 +11,7 @@ from api.domain.errors import Conflict
 from api.domain.ids import decode_id, encode_id
 from api.domain.roles import ROLES
 from api.models import ApiKey, utcnow
-from api.models.prepared import row_by_id
+from api.models.prepared import PreparedQuery, row_by_id
 from api.services import audit
 
 TOKEN_PREFIX = "ctk"
@@ -42,8 +42,35 @@ def create_key(name: str, role: str, *, actor: audit.Actor = audit.CLI) -> Creat
     return CreatedKey(key=key, token=token)
 
 
+# Tokens this process has proved, with their keys: a later request with the same token skips
+# hashing it and building the key, and only reads whether the key is still active (one read by
+# primary key of two columns, as tuples). Revocation is a write to that row, so every worker sees it
+# on its next request. Bounded: emptied when full (a deployment has a handful of keys).
+_proved: dict[str, ApiKey] = {}
+_PROVED_AT_MOST = 1024
+_key_state = PreparedQuery(lambda key_id: ApiKey.select(ApiKey.revoked_at, ApiKey.secret_hash)
+                           .where(ApiKey.id == key_id).tuples())
+
+
 def find_key(token: str) -> ApiKey | None:
-    """The active key this token proves, or None. Compares hashes in constant time."""
+    """The active key this token proves, or None. Compares hashes in constant time; a token
+    proved before is checked against its key's current revocation and hash instead (both read
+    on every request, so revocation takes effect at once in every worker)."""
+    known = _proved.get(token)
+    if known is not None:
+        state = _key_state(known.id)
+        if state and state[0][0] is None and hmac.compare_digest(state[0][1], known.secret_hash):
+            return known
+        _proved.pop(token, None)  # revoked, or another database: prove it again from scratch
+    key = _prove(token)
+    if key is not None:
+        if len(_proved) >= _PROVED_AT_MOST:
+            _proved.clear()
+        _proved[token] = key
+    return key
+
+
+def _prove(token: str) -> ApiKey | None:
     parts = token.split("_")
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None

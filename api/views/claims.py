@@ -8,11 +8,13 @@ from api.presenters.csv import claims_csv
 from api.services import claims
 from api.services.common import etag_for
 from api.views.common import (
-    Blueprint, acting, created, if_match, page_result, saved, single, spans_in_units, split_query,
+    Blueprint, acting, created, if_match, page_result, saved, single_cached, spans_in_units, split_query,
 )
 from api.views.exports import streamed_response
 from schemas.claims import ClaimCreateSchema, ClaimPageSchema, ClaimQuerySchema, ClaimSchema, ClaimWriteSchema
 from schemas.common import OffsetsQuerySchema
+
+CLAIM_SCHEMA = ClaimSchema()
 
 blp = Blueprint("claims", __name__, url_prefix="/v1/claims",
                 description="Checkable statements, each anchored to the source spans it appears in.")
@@ -50,8 +52,13 @@ class Claim(MethodView):
     @blp.response(200, ClaimSchema)
     def get(self, query, claim_id):
         """Get a claim with its spans"""
-        claim = claims.get_claim(claim_id)
-        return single(present_claim(claim, query["offsets"]), etag_for(claim.claim))
+        offsets = query["offsets"]
+        version, etag = claims.claim_version(claim_id)
+
+        def build():
+            claim = claims.get_claim(claim_id)
+            return claims.claim_version_of(claim), etag_for(claim.claim), CLAIM_SCHEMA.dump(present_claim(claim, offsets))
+        return single_cached(("claim", claim_id, offsets), version, etag, build)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(ClaimWriteSchema)

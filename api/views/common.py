@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response, g, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import RAISE
 from webargs.core import missing
@@ -94,6 +94,47 @@ def single(body: dict, etag: str):
     if not_modified(etag, request.headers.get("If-None-Match")):
         return Response(status=304, headers={"ETag": etag})
     return body, 200, {"ETag": etag}
+
+
+class Representations:
+    """Serialized JSON bodies of this process, each kept with the version it shows: a read whose
+    resource still has that version answers with the stored bytes, and only a miss is built and
+    dumped (bench/RESULTS.md: building and dumping were most of a claim GET). Entries are replaced
+    by version, never expired by time; bounded, the oldest entry goes first."""
+
+    def __init__(self, max_entries: int = 20_000):
+        self._entries: dict[tuple, tuple] = {}
+        self._max_entries = max_entries
+
+    def get(self, key: tuple, version) -> tuple[str, bytes] | None:
+        """(etag, body) stored for `key` at exactly `version`, or None."""
+        entry = self._entries.get(key)
+        return entry[1:] if entry is not None and entry[0] == version else None
+
+    def put(self, key: tuple, version, etag: str, body: bytes) -> None:
+        if len(self._entries) >= self._max_entries and key not in self._entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = (version, etag, body)
+
+
+REPRESENTATIONS = Representations()
+
+
+def single_cached(key: tuple, version, etag: str, build) -> Response:
+    """`single` for a resource whose current `version` (and its `etag`) was read cheaply: 304 when
+    the client's copy is current, else the stored body for this version, else `build()` → (its
+    version, its ETag, its dumped dict), which is stored. The built version is the one stored, so a
+    write between the two reads can only make the entry newer than the version read first."""
+    if not_modified(etag, request.headers.get("If-None-Match")):
+        return Response(status=304, headers={"ETag": etag})
+    stored = REPRESENTATIONS.get(key, version)
+    if stored is None:
+        built_version, etag, body = build()
+        stored = etag, current_app.json.response(body).get_data()
+        REPRESENTATIONS.put(key, built_version, *stored)
+    etag, data = stored
+    return current_app.response_class(data, status=200, mimetype=current_app.json.mimetype,
+                                      headers={"ETag": etag})
 
 
 def created(body: dict, etag: str, endpoint: str, **url_values):

@@ -5,8 +5,8 @@ import urllib.error
 import urllib.request
 
 
-def status(url, token):
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+def status(url, token, method="GET"):
+    request = urllib.request.Request(url, method=method, headers={"Authorization": f"Bearer {token}"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -19,6 +19,15 @@ def test_a_revoked_key_is_refused_by_every_worker_on_the_next_request(api, live_
     url = f"{live_server}/v1/claims"
     assert {status(url, created["key"]) for _ in range(20)} == {200}  # spread over the 4 workers
     assert api.delete(f"/v1/keys/{created['id']}", role="admin").status_code == 204
+    assert {status(url, created["key"]) for _ in range(20)} == {401}
+
+
+def test_a_key_revoked_through_one_worker_is_refused_by_every_worker_on_the_next_request(api, tokens, live_server):
+    created = api.post("/v1/keys", json={"name": "phone", "role": "reader"}, role="admin").json
+    url = f"{live_server}/v1/claims"
+    # Every worker has proved the key (and keeps it) before the revocation.
+    assert {status(url, created["key"]) for _ in range(20)} == {200}
+    assert status(f"{live_server}/v1/keys/{created['id']}", tokens["admin"], method="DELETE") == 204
     assert {status(url, created["key"]) for _ in range(20)} == {401}
 
 

@@ -1,0 +1,63 @@
+"""Claims served from each worker's cache of representations: every change that shows in a claim
+(its own fields, tags, verdicts, its claimant's and events' names) is read back by every worker
+on the very next request, after every worker has cached the earlier version."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+READS = 20  # spread over the server's 4 workers
+
+
+def call(base, token, method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{base}{path}", data=data, method=method, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("ETag"), json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None, None
+
+
+@pytest.fixture
+def claim(api, samples, tokens, live_server):
+    """A claim with a claimant, an event and a tag, read by every worker (so cached everywhere)."""
+    person = api.post("/v1/people", json={"name": "Donald Trump"}).json
+    event = api.post("/v1/events", json={"name": "Alaska summit"}).json
+    created = api.post("/v1/claims", json={"claimant": person["id"], "events": [event["id"]], "tags": ["trade"],
+                                           "appearances": [{"source": samples["001"]["id"],
+                                                            "exact": "We had an extremely productive meeting"}]}).json
+    path = f"/v1/claims/{created['id']}"
+    assert {call(live_server, tokens["reader"], "GET", path)[0] for _ in range(READS)} == {200}
+    return {"path": path, "person": person, "event": event, "id": created["id"]}
+
+
+def reads(live_server, tokens, path):
+    return [call(live_server, tokens["reader"], "GET", path) for _ in range(READS)]
+
+
+@pytest.mark.parametrize("change, answer, shows", [
+    (lambda c: ("PATCH", c["path"], {"text": "An edited text"}), 200, lambda body: body["text"] == "An edited text"),
+    (lambda c: ("PATCH", c["path"], {"tags": ["energy"]}), 200, lambda body: body["tags"] == ["energy"]),
+    (lambda c: ("PATCH", f"/v1/people/{c['person']['id']}", {"name": "Donald J. Trump"}), 200,
+     lambda body: body["claimant"]["name"] == "Donald J. Trump"),
+    (lambda c: ("PATCH", f"/v1/events/{c['event']['id']}", {"name": "Anchorage summit"}), 200,
+     lambda body: [e["name"] for e in body["events"]] == ["Anchorage summit"]),
+    (lambda c: ("POST", f"{c['path']}/verdicts", {"rating": "unverifiable", "rationale": "No record of the meeting."}),
+     201, lambda body: body["latest_verdict"]["rating"] == "unverifiable" and body["status"] == "unverifiable"),
+], ids=["claim-text", "tags", "claimant-name", "event-name", "verdict"])
+def test_a_change_is_read_back_by_every_worker_on_the_next_request(claim, tokens, live_server, change, answer, shows):
+    method, path, body = change(claim)
+    assert call(live_server, tokens["checker"], method, path, body)[0] == answer
+    after = reads(live_server, tokens, claim["path"])
+    assert all(status == 200 and shows(body) for status, _, body in after)
+    assert len({etag for _, etag, _ in after}) == 1
+
+
+def test_a_deleted_claim_is_gone_from_every_worker_on_the_next_request(claim, tokens, live_server):
+    assert call(live_server, tokens["admin"], "DELETE", claim["path"])[0] == 204
+    assert {status for status, _, _ in reads(live_server, tokens, claim["path"])} == {404}
