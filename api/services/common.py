@@ -37,6 +37,20 @@ def get_locked_or_404(model, pk: int, fields=()):
     return _found_or_404((query.for_update() if is_postgres() else query).first(), model, pk)
 
 
+def lock_merge_pair(model, pk: int, duplicate_pk: int):
+    """(row, duplicate) for folding `duplicate_pk` into `pk`, both locked until the transaction
+    ends. Raises NotFound (unknown `pk`) and Invalid on the field `duplicate` (the same id, or
+    an unknown duplicate). Shared by the people and event merges."""
+    row = get_locked_or_404(model, pk)
+    noun = kind_of(model)
+    if pk == duplicate_pk:
+        article = "An" if noun[0] in "aeiou" else "A"
+        raise Invalid("duplicate", f"{article} {noun} cannot be merged into itself.",
+                      errors={"duplicate": [f"must differ from the {noun} merged into"]})
+    require_existing(model, [duplicate_pk], "duplicate")
+    return row, get_locked_or_404(model, duplicate_pk)
+
+
 def etag_for(row, counts: dict[str, int] | None = None) -> str:
     """Changes whenever the representation does: the version, and a source's counts (which
     other resources change). Verdicts never change: they have no version."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.db import database
-from api.domain.errors import Invalid
 from api.domain.vocabulary import MANUAL
 from api.models import Claim, ClaimEvent, Event, EventParticipant, Mention, Person
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
-    check_etag, get_locked_or_404, get_or_404, group_by, require_existing, save_changes, time_filters, touch_claims,
+    check_etag, get_locked_or_404, get_or_404, group_by, lock_merge_pair, require_existing, save_changes, time_filters, touch_claims,
 )
 from api.services.mentions import mentions_of, replace_mentions
 from api.services.spans import utf16_offsets
@@ -117,12 +116,7 @@ def merge_events(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: st
     duplicate is deleted. Raises NotFound (unknown event), Invalid (merging into itself, or an
     unknown duplicate) and PreconditionFailed (stale `if_match`)."""
     with database.atomic():
-        event = get_locked_or_404(Event, pk)
-        if pk == duplicate_pk:
-            raise Invalid("duplicate", "An event cannot be merged into itself.",
-                          errors={"duplicate": ["must differ from the event merged into"]})
-        require_existing(Event, [duplicate_pk], "duplicate")
-        duplicate = Event.get_by_id(duplicate_pk)
+        event, duplicate = lock_merge_pair(Event, pk, duplicate_pk)
         Mention.update(event=pk).where(Mention.event == duplicate_pk).execute()
         present = EventParticipant.select(EventParticipant.person).where(EventParticipant.event == pk)
         EventParticipant.update(event=pk).where(

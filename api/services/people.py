@@ -4,14 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.db import database
-from api.domain.errors import Invalid
 from api.domain.text import name_tokens, prefix_upper_bound, search_words, variant_key
 from api.domain.vocabulary import MANUAL
 from api.models import Claim, Event, EventParticipant, Mention, Person, PersonNameToken
 from api.pagination import Page, paginate
 from api.services import audit
 from api.services.common import (
-    check_etag, full_text_match, get_locked_or_404, get_or_404, require_existing, save_changes, time_filters, touch_claims, touch_events,
+    check_etag, full_text_match, get_locked_or_404, get_or_404, lock_merge_pair, save_changes, time_filters, touch_claims, touch_events,
 )
 from api.services.mentions import mentions_of, replace_mentions
 from api.services.spans import utf16_offsets
@@ -153,12 +152,7 @@ def delete_person(pk: int, *, actor: audit.Actor, if_match: str | None = None) -
 def merge_people(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: str | None = None) -> PersonDetails:
     """Fold a duplicate into this person: its names, mentions, claims and events move here."""
     with database.atomic():
-        person = get_locked_or_404(Person, pk)
-        if pk == duplicate_pk:
-            raise Invalid("duplicate", "A person cannot be merged into itself.",
-                          errors={"duplicate": ["must differ from the person merged into"]})
-        require_existing(Person, [duplicate_pk], "duplicate")
-        duplicate = Person.get_by_id(duplicate_pk)
+        person, duplicate = lock_merge_pair(Person, pk, duplicate_pk)
         aliases = person.alias_list + [duplicate.name] + duplicate.alias_list
         Mention.update(person=pk).where(Mention.person == duplicate_pk).execute()
         touch_claims(Claim.claimant == duplicate_pk)
