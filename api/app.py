@@ -15,17 +15,20 @@ from api.db import bind, database, open_database
 from api.domain.text import unstorable_path
 from api.errors import Problem, http_exception_response, invalid, register_error_handlers
 from api.idempotency import init_idempotency
+import api.jobs.kinds  # noqa: F401  every job kind, so that who may see which is known
 from api.jobs import queue
 from api.services import jobs
 from api.openapi import complete_spec
 from api.ratelimit import init_rate_limits
 from api.web import LimitStreamedBodies, init_web
 from api.views.common import register_id_converters
-from api.views import audit, claimreviews, claims, events, exports, health, keys, people, review_page, sources, verdicts
+from api.views import (
+    audit, claimreviews, claims, events, exports, health, jobs as job_views, keys, people, review_page, sources, verdicts,
+)
 from schemas.common import ProblemSchema
 
 BLUEPRINTS = (health.blp, sources.blp, people.blp, events.blp, claims.blp, verdicts.blp, claimreviews.blp,
-              keys.blp, audit.blp, exports.blp)
+              keys.blp, audit.blp, exports.blp, job_views.blp)
 
 
 class ClaimtrackApi(Api):
