@@ -9,6 +9,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 
 
+# Ask a POST that starts a job to answer with its result (RFC 7240 `Prefer: wait`): the real
+# queue and consumer run it meanwhile (see conftest.migrated_app).
+WAIT = {"Prefer": "wait=60"}
+
+
 def sample_text(name: str) -> str:
     return (SAMPLES / name).read_bytes().decode("utf-8")
 

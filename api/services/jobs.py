@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from api.domain.vocabulary import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNN
 from api.models import Job, utcnow
 from api.pagination import Page, paginate
 from api.services.audit import Actor
+
+log = logging.getLogger(__name__)
 
 # Retry backoff after a crashed run: BACKOFF_BASE * 2**(attempts-1) seconds, at most BACKOFF_MAX.
 BACKOFF_BASE, BACKOFF_MAX = 5.0, 300.0
@@ -45,9 +48,22 @@ class Viewer:
     role: str
 
 
+# The transport: api.jobs.queue registers its `enqueue` here (services know nothing of huey).
+_TRANSPORT: dict = {"send": None}
+
+
+def use_transport(send) -> None:
+    """Set the function that puts a job's key on the queue: send(job_id, delay=seconds)."""
+    _TRANSPORT["send"] = send
+
+
 def _enqueue(job_id: int, delay: float = 0) -> None:
-    from api.jobs import queue  # the transport; imported late so that services load without huey set up
-    queue.enqueue(job_id, delay=delay)
+    """Send the job's message. If the queue cannot be reached the job stays queued, and `recover`
+    sends it again once its lease has expired: never lost, only late."""
+    try:
+        _TRANSPORT["send"](job_id, delay=delay)
+    except Exception:
+        log.warning("job %s: the queue could not be reached; recovery will send it again", job_id, exc_info=True)
 
 
 def submit(kind: str, params: dict, *, actor: Actor, role: str | None = None, total: int | None = None) -> Job:
