@@ -66,15 +66,18 @@ def _enqueue(job_id: int, delay: float = 0) -> None:
         log.warning("job %s: the queue could not be reached; recovery will send it again", job_id, exc_info=True)
 
 
-def submit(kind: str, params: dict, *, actor: Actor, role: str | None = None, total: int | None = None) -> Job:
-    """Store a queued job of `kind` with JSON-able `params` and put it on the queue.
+def submit(kind: str, params: dict, *, actor: Actor, role: str | None = None, total: int | None = None,
+           max_attempts: int | None = None, send: bool = True) -> Job:
+    """Store a queued job of `kind` with JSON-able `params` and put it on the queue (unless not
+    `send`: a command that runs the job itself, see api.jobs.tasks.run_job).
 
     Inside a transaction wrapped in `sending_after_commit` the message is sent once it commits
     (a job whose row rolled back is never run); otherwise at once. Returns the Job row."""
     job = Job.create(kind=kind, params=json.dumps(params, sort_keys=True), actor_key_id=actor.key_id,
                      actor_name=actor.name, actor_role=role, progress_total=total,
-                     max_attempts=SETTINGS["max_attempts"], lease_until=_lease_end())
-    after_commit(lambda: _enqueue(job.id))
+                     max_attempts=max_attempts or SETTINGS["max_attempts"], lease_until=_lease_end())
+    if send:
+        after_commit(lambda: _enqueue(job.id))
     return job
 
 
@@ -126,10 +129,13 @@ class JobRun:
     params: dict
     actor: Actor
     finished: bool = False
+    on_progress: object = None  # called with (done, total) too: a command following its own job
 
     def progress(self, done: int, total: int | None = None) -> None:
-        """Record done/total (and renew the lease), in a transaction of its own: call it between
-        the job's own transactions, not inside one."""
+        """Record done/total (and renew the lease). Between the job's transactions others see it
+        at once; inside `atomic` it commits with the job's writes (`on_progress` still hears it)."""
+        if self.on_progress is not None:
+            self.on_progress(done, total)
         values = {Job.progress_done: done, Job.updated_at: utcnow(), Job.lease_until: _lease_end()}
         if total is not None:
             values[Job.progress_total] = total
@@ -300,6 +306,13 @@ def wait_for(pk: int, seconds: float) -> Job:
             return job
         time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
         interval = min(0.25, interval * 1.5)
+
+
+def finished_jobs(pks: list[int]) -> dict[int, Job]:
+    """Those of these jobs that have finished (succeeded or failed), by key."""
+    if not pks:
+        return {}
+    return {job.id: job for job in Job.select().where(Job.id.in_(pks) & Job.status.in_(JOB_FINISHED))}
 
 
 def job_result(job: Job) -> dict | None:
