@@ -36,8 +36,9 @@ def store(request, tmp_path) -> dict[str, str]:
     """The queue the workers share: a SQLite file, or Redis under a queue name of this test's own
     (keys cannot clash with other tests using the same Redis database)."""
     if request.param == "embedded":
-        return {"CLAIMTRACK_QUEUE_URL": f"sqlite:///{tmp_path / 'workers-queue.db'}",
-                "CLAIMTRACK_QUEUE_NAME": "claimtrack"}
+        yield {"CLAIMTRACK_QUEUE_URL": f"sqlite:///{tmp_path / 'workers-queue.db'}",
+               "CLAIMTRACK_QUEUE_NAME": "claimtrack"}
+        return
     name = f"test-jobs-{uuid.uuid4().hex[:12]}"
     yield {"CLAIMTRACK_QUEUE_URL": REDIS_URL, "CLAIMTRACK_QUEUE_NAME": name}
     queue.build_huey(REDIS_URL, name=name).storage.flush_all()
