@@ -38,7 +38,7 @@ def test_an_extraction_answers_202_with_the_job_and_its_location(api, samples):
     job = response.json
     assert response.headers["Location"] == f"/v1/jobs/{job['id']}" and job["id"].startswith("job_")
     assert (job["kind"], job["status"], job["progress"], job["result"], job["error"]) == \
-        ("extraction", "queued", {"done": 0, "total": None}, None, None)
+        ("extraction", "queued", {"done": 0, "total": 1}, None, None)
     assert job["submitted_by"]["name"] == "test checker"
 
 
@@ -46,7 +46,7 @@ def test_a_followed_extraction_job_succeeds_with_the_ids_it_stored(api, samples)
     source_id = samples["001"]["id"]
     location = api.post(f"/v1/sources/{source_id}/extraction").headers["Location"]
     job = follow(api, location)
-    assert job["status"] == "succeeded" and job["attempts"] == 1
+    assert job["status"] == "succeeded" and job["attempts"] == 1 and job["progress"] == {"done": 1, "total": 1}
     assert job["started_at"] <= job["finished_at"] and job["created_at"] <= job["started_at"]
     stored = api.get(f"/v1/claims?source={source_id}&limit=200").json["data"]
     assert job["result"]["source"] == source_id
