@@ -61,14 +61,17 @@ def migrated_app(database_url, tmp_path_factory):
     app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0,
                             queue_url=f"sqlite:///{queue_file}"))
     migrate()
+    app.extensions["claimtrack_queue"] = queue.current()
     with running_consumer(queue.current(), workers=2):
         yield app
 
 
 @pytest.fixture
 def app(migrated_app):
-    """The app with empty tables (and the proxy bound to this backend's database)."""
+    """The app with empty tables (and the proxy bound to this backend's database, jobs sent to
+    its queue: another app built meanwhile, e.g. by a CLI test, rebinds both)."""
     database.initialize(migrated_app.extensions["claimtrack_db"])
+    queue.use(migrated_app.extensions["claimtrack_queue"])
     empty_tables()
     return migrated_app
 
@@ -89,6 +92,7 @@ def module_api(migrated_app) -> ApiClient:
     """An ApiClient over tables emptied once for the whole module: for test files that build one
     shared world and compare their own before/after, which keeps thousands of requests fast."""
     database.initialize(migrated_app.extensions["claimtrack_db"])
+    queue.use(migrated_app.extensions["claimtrack_queue"])
     empty_tables()
     with database.connection_context():
         tokens = {role: create_key(f"module {role}", role).token for role in ("reader", "checker", "admin")}
