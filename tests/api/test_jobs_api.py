@@ -11,6 +11,7 @@ from api.jobs.registry import job_kind
 from api.services import jobs
 from api.services.audit import Actor
 from api.services.extraction import EXTRACTION_JOB
+from tests.conftest import PREFER_WAIT_MAX
 from tests.support import WAIT, missing_id, sample_text
 
 
@@ -60,9 +61,9 @@ def test_prefer_wait_answers_with_the_result_and_says_the_preference_was_applied
     assert response.json["claims"] and "status" not in response.json
 
 
-def test_prefer_wait_is_capped_at_sixty_seconds(api, samples):
+def test_prefer_wait_is_capped_at_the_configured_maximum(api, samples):
     response = api.post(f"/v1/sources/{samples['000']['id']}/extraction", headers={"Prefer": "wait=100000"})
-    assert response.status_code == 200 and response.headers["Preference-Applied"] == "wait=60"
+    assert response.status_code == 200 and response.headers["Preference-Applied"] == f"wait={PREFER_WAIT_MAX}"
 
 
 def test_a_source_created_with_extract_answers_201_with_its_job(api):
