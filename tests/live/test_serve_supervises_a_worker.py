@@ -12,8 +12,20 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.servers import child_pids as children
 from tests.support import free_port, sample_text, wait_until_answering
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def cmdline(pid: int) -> str:
