@@ -251,7 +251,8 @@ def demo(samples_dir, bind, no_serve, extract):
     migrate()
     # The consumer runs the extractions now and the server's jobs afterwards.
     supervisor = Supervisor()
-    supervisor.start("worker", claimtrack_command("worker", "--exit-with-parent"), restart=True)
+    if extract or not no_serve:
+        supervisor.start("worker", claimtrack_command("worker", "--exit-with-parent"), restart=True)
     try:
         with database.connection_context():
             ids = load_samples(_find_samples(samples_dir))
