@@ -1,7 +1,7 @@
 """Running the extraction pipeline on a stored source and keeping what it proposes.
 
-Run as a job (`extract_in_job`, api/jobs/kinds/extraction.py). Proposals are stored as `origin: extracted` (claims `unreviewed`). Running again adds nothing
-twice, and nothing a human created or reviewed is changed: extracted people resolve to stored
+Run as a job (`submit_extraction`, then `extract_in_job` in a worker). Proposals are stored as
+`origin: extracted` (claims `unreviewed`). Running again adds nothing twice, and nothing a human created or reviewed is changed: extracted people resolve to stored
 people by alias, extracted events to stored events (api.domain.events.same_event: kind, name,
 date within a day, place), and a proposed claim overlapping any claim already anchored there is
 skipped. A claim is linked to the events its span mentions.
