@@ -358,6 +358,54 @@ def openapi_yaml() -> str:
     return app.extensions["claimtrack_api"].spec.to_yaml()
 
 
+@main.command("import-claimreviews")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_claimreviews(files):
+    """Import other desks' fact-checks from JSON files: a ClaimReview, a list of them, a DataFeed,
+    or a Fact Check Tools claims:search response (see README). Each review becomes an imported
+    claim with a verdict; a re-imported review URL updates. Bad items are listed (index and
+    reason) and skipped; exit status 1 if any item or file failed."""
+    import json
+
+    from tqdm import tqdm
+
+    from api.db import database
+    from api.domain.errors import DomainError
+    from api.services.audit import CLI
+    from api.services.claimreview_imports import ERROR, import_reviews
+    _app()
+    totals: dict[str, int] = {}
+    failed = False
+    with database.connection_context():
+        for path in files:
+            try:
+                body = json.loads(Path(path).read_bytes().decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as error:
+                failed = True
+                click.echo(f"{path}: not a JSON file in UTF-8 ({error}); skipped", err=True)
+                continue
+            with tqdm(unit=" review", file=sys.stderr, desc=Path(path).name) as bar:
+                def progress(done, total):
+                    bar.total = total
+                    bar.update(done - bar.n)
+                try:
+                    report = import_reviews(body, actor=CLI, progress=progress)
+                except DomainError as error:
+                    failed = True
+                    tqdm.write(f"{path}: {error.message}; skipped", file=sys.stderr)
+                    continue
+            for item in report.items:
+                if item.status == ERROR:
+                    failed = True
+                    where = f" ({item.field})" if item.field else ""
+                    click.echo(f"{path}: item {item.index}{where}: {item.reason}", err=True)
+            for status, count in report.counts.items():
+                totals[status] = totals.get(status, 0) + count
+    click.echo(", ".join(f"{count} {status}" for status, count in totals.items()) or "nothing imported")
+    if failed:
+        sys.exit(1)
+
+
 @main.command("export")
 @click.option("--output", "-o", default="-", show_default=True, help="file to write, or - for stdout")
 def export(output):
