@@ -14,6 +14,7 @@ merged person or event does; the audit entry (action `merge`) names it.
 from __future__ import annotations
 
 from api.db import database
+from api.domain.ids import encode_id
 from api.domain.verdicts import status_after
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, ImportedReview, Verdict
 from api.services import audit
@@ -49,7 +50,7 @@ def merge_claims(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: st
         save_changes(claim, changes, if_match=if_match)
         # What stays with the duplicate (appearances at a place the kept claim has, its links) goes with it.
         Claim.delete().where(Claim.id == duplicate_pk).execute()
-        audit.record(actor, "merge", "claim", pk, duplicate=duplicate_pk, appearances_moved=len(moved),
+        audit.record(actor, "merge", "claim", pk, duplicate=encode_id("claim", duplicate_pk), appearances_moved=len(moved),
                      appearances_dropped=len(dropped))
         # Built inside the transaction: once it commits, nothing is left that could fail.
         return written_claims([Claim.get_by_id(pk)])[0]
