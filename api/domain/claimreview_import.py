@@ -232,7 +232,7 @@ def _text(obj: dict, key: str, *, limit: int = MAX_FIELD_CHARS, path: str | None
         return str(value)
     if not isinstance(value, str):
         raise _Bad(path or key, f"{path or key} must be a string.")
-    value = value.strip()
+    value = value.strip().lstrip("\ufeff").strip()  # a BOM is no part of a statement (source texts drop it)
     if len(value) > limit:
         raise _Bad(path or key, f"{path or key} is longer than {limit:,} characters.")
     if "\x00" in value or not value.isprintable() and _has_surrogate(value):
