@@ -15,6 +15,8 @@ from api.db import bind, database, open_database
 from api.domain.text import unstorable_path
 from api.errors import Problem, http_exception_response, invalid, register_error_handlers
 from api.idempotency import init_idempotency
+from api.jobs import queue
+from api.services import jobs
 from api.openapi import complete_spec
 from api.ratelimit import init_rate_limits
 from api.web import LimitStreamedBodies, init_web
@@ -102,6 +104,8 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
 
     capacity.configure(config.extraction_concurrency, config.extraction_wait_seconds)
+    queue.configure(config)
+    jobs.configure(lease_seconds=config.job_lease_seconds, max_attempts=config.job_max_attempts)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
     app.extensions["claimtrack_db"] = db
 

@@ -16,6 +16,7 @@ from peewee import fn
 from api.capacity import extraction_slot, off_the_event_loop
 from api.db import database
 from api.domain.errors import Invalid, TooLarge
+from api.domain.ids import decode_id, encode_id
 from api.domain.events import event_name_key, same_event
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
@@ -187,6 +188,42 @@ def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor)
     audit.record(actor, "extract", "source", source.id, people=len(summary.people), events=len(summary.events),
                  claims=len(summary.claims), mentions=summary.mentions)
     return summary
+
+
+def summary_ids(source_id: int, summary: ExtractionSummary) -> dict:
+    """What a run stored, as the public ids a job's result shows (summary_from_ids reads it back)."""
+    return {"source": encode_id("source", source_id),
+            "people": [encode_id("person", p.id) for p in summary.people],
+            "matched_people": [encode_id("person", p.id) for p in summary.matched_people],
+            "events": [encode_id("event", e.id) for e in summary.events],
+            "claims": [encode_id("claim", c.claim.id) for c in summary.claims],
+            "mentions": summary.mentions}
+
+
+def summary_from_ids(result: dict) -> ExtractionSummary:
+    """The ExtractionSummary a job's result (summary_ids) names, read back from the database
+    (rows deleted since are left out)."""
+    def rows(model, kind, ids):
+        keys = [decode_id(kind, i) for i in ids]
+        found = {r.id: r for r in model.select().where(model.id.in_(keys))} if keys else {}
+        return [found[k] for k in keys if k in found]
+    return ExtractionSummary(
+        people=rows(Person, "person", result.get("people", [])),
+        matched_people=rows(Person, "person", result.get("matched_people", [])),
+        events=rows(Event, "event", result.get("events", [])),
+        claims=written_claims(rows(Claim, "claim", result.get("claims", []))),
+        mentions=result.get("mentions", 0))
+
+
+def extract_in_job(run, source_pk: int) -> None:
+    """The extraction job (api/jobs/kinds/extraction.py): the pipeline outside any transaction,
+    then what it proposes stored in one transaction with the job's success (a killed run stores
+    nothing). NotFound, TooLarge, Invalid fail the job."""
+    source = get_or_404(Source, source_pk)
+    proposals = propose(source.text, source.kind)
+    with run.atomic():
+        summary = store_proposals(get_locked_or_404(Source, source_pk), proposals, actor=run.actor)
+        run.succeed(summary_ids(source_pk, summary))
 
 
 def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:

@@ -1,0 +1,34 @@
+"""The job kinds: a name → the function that does the work.
+
+    from api.jobs.registry import job_kind
+
+    @job_kind("extraction")
+    def extract_source(run, source_id: int) -> dict:
+        ...                      # work outside any transaction (the model, HTTP calls)
+        with run.atomic():       # the job's writes and its success commit together
+            ...
+            run.succeed({"claims": [...]})
+
+A handler takes the JobRun (api/services/jobs.py: `params`, `actor`, `progress(done, total)`,
+`atomic()`, `succeed(result)`) and the job's params as keyword arguments. If it returns without
+calling `succeed`, the returned dict (or {}) is recorded as the result in a transaction of its
+own. A domain error (api/domain/errors.py) fails the job at once with its problem object; any
+other exception is a crash: the job is retried with backoff, up to CLAIMTRACK_JOB_MAX_ATTEMPTS.
+Handlers must be safe to run again (a killed run is retried): commit everything in one
+`atomic()`, or make each step idempotent.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+KINDS: dict[str, Callable] = {}
+
+
+def job_kind(name: str):
+    """Register the decorated function as the handler of jobs of kind `name`."""
+    def register(handler: Callable) -> Callable:
+        if KINDS.get(name, handler) is not handler:
+            raise ValueError(f"job kind {name!r} is registered twice")
+        KINDS[name] = handler
+        return handler
+    return register
