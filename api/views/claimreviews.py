@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from flask import Response, current_app, json, request
+from flask import Response, current_app, g, json, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from api.domain.claimreview import data_feed
+from api.domain.ids import encode_id
 from api.models import utcnow
 from api.services import claimreview_imports, claimreviews
 from api.views.common import Blueprint, acting, link_header, split_query
 from api.web import public_base_url
-from schemas.claimreviews import ImportReportSchema
+from schemas.claimreviews import ImportJobSchema, ImportReportSchema
 from schemas.common import list_query_schema
 
 blp = Blueprint("claimreviews", __name__, url_prefix="/v1",
@@ -72,14 +73,22 @@ class ClaimReviews(MethodView):
 @blp.route("/claimreviews/import")
 class ClaimReviewImport(MethodView):
     @blp.response(200, ImportReportSchema)
+    @blp.alt_response(202, schema=ImportJobSchema, description="More than "
+                      f"{claimreview_imports.SYNC_MAX_ITEMS} items: a job imports them (Location: the job)")
     @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {
         "description": "One schema.org ClaimReview, a list of them, a DataFeed whose dataFeedElement holds them "
                        "(directly or in `item`), or a Fact Check Tools claims:search response.",
         "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}}}})
     def post(self):
         """Import other desks' fact-checks (checker): each item becomes an imported claim with a verdict"""
-        report = claimreview_imports.import_reviews(request.get_json(), actor=acting())
-        return {"counts": report.counts, "items": [present_item(item) for item in report.items]}
+        outcome = claimreview_imports.import_or_submit(request.get_json(), actor=acting(), role=g.api_key.role)
+        if isinstance(outcome, claimreview_imports.ImportReport):
+            return {"counts": outcome.counts, "items": [present_item(item) for item in outcome.items]}
+        job_id = encode_id("job", outcome.id)
+        body = {"id": job_id, "kind": outcome.kind, "status": outcome.status,
+                "progress": {"done": outcome.progress_done or 0, "total": outcome.progress_total}}
+        return Response(json.dumps(body), status=202, mimetype="application/json",
+                        headers={"Location": f"/v1/jobs/{job_id}"})
 
 
 def present_item(item) -> dict:

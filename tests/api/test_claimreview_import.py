@@ -223,3 +223,24 @@ def test_an_unknown_format_is_a_422(api):
 
 def test_a_missing_claim_has_no_claimreview(api):
     assert api.get(f"/v1/claims/{missing_id('claim')}/claimreview").status_code == 404
+
+
+# ------------------------------------------------------------------------------------ large bodies
+
+
+def test_a_body_over_the_item_limit_becomes_a_job_that_imports_it_with_progress(api, monkeypatch):
+    from api.db import database
+    from api.domain.ids import decode_id
+    from api.services import claimreview_imports, jobs
+    monkeypatch.setattr(claimreview_imports, "SYNC_MAX_ITEMS", 2)
+    monkeypatch.setattr(claimreview_imports, "PROGRESS_EVERY", 1)
+    response = api.post(URL, json={"@type": "DataFeed", "dataFeedElement": [review(1), review(2, claimReviewed=None), review(3)]})
+    assert response.status_code == 202, response.json
+    assert response.headers["Location"] == f"/v1/jobs/{response.json['id']}"
+    assert (response.json["kind"], response.json["progress"]) == ("claimreview.import", {"done": 0, "total": 3})
+    with database.connection_context():
+        job = jobs.wait_for(decode_id("job", response.json["id"]), 30)
+    assert (job.status, job.progress_done, job.progress_total) == ("succeeded", 3, 3)
+    assert json.loads(job.result) == {"counts": {"created": 2, "updated": 0, "unchanged": 0, "error": 1}, "errors": [
+        {"index": 1, "field": "claimReviewed", "reason": "claimReviewed is missing or empty: there is no claim to import."}]}
+    assert len(api.get("/v1/claims?origin=imported").json["data"]) == 2
