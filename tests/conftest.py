@@ -61,7 +61,9 @@ def migrated_app(database_url, tmp_path_factory):
     app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0,
                             queue_url=f"sqlite:///{queue_file}"))
     migrate()
-    with running_consumer(queue.current(), workers=2):
+    huey = queue.current()
+    app.extensions["test_queue"] = huey
+    with running_consumer(huey, workers=2):
         yield app
 
 
@@ -69,6 +71,8 @@ def migrated_app(database_url, tmp_path_factory):
 def app(migrated_app):
     """The app with empty tables (and the proxy bound to this backend's database)."""
     database.initialize(migrated_app.extensions["claimtrack_db"])
+    # Another test's create_app configures its own queue: jobs go to the one the consumer runs.
+    queue.use(migrated_app.extensions["test_queue"])
     empty_tables()
     return migrated_app
 

@@ -1,11 +1,11 @@
 """Publishing reviewed claims as schema.org ClaimReview."""
 from __future__ import annotations
 
-from api.domain.claimreview import Appearance, Review, claim_review, claim_url
+from api.domain.claimreview import Appearance, Review, claim_review, claim_url, data_feed
 from api.domain.ids import encode_id
 from api.domain.errors import NotFound
 from api.domain.vocabulary import IMPORTED
-from api.models import Claim, Evidence, ImportedReview, Source
+from api.models import Claim, Evidence, ImportedReview, Source, utcnow
 from api.pagination import Page, paginate
 from api.services.claims import ClaimDetails, claim_details, get_claim
 
@@ -79,3 +79,12 @@ def list_claim_reviews(*, sort: str, cursor: str | None, limit: int, **publisher
     page = paginate(Claim.select().where(Claim.latest_verdict_id.is_null(False)), sort=sort,
                     cursor=cursor, limit=limit)
     return _reviews(claim_details(page.items), **publisher), page
+
+
+def claim_review_feed(*, feed_url: str, feed_name: str, sort: str, cursor: str | None, limit: int,
+                      **publisher) -> tuple[dict, Page]:
+    """The same page as list_claim_reviews, as a schema.org DataFeed (api.domain.claimreview.data_feed)
+    modified now."""
+    reviews, page = list_claim_reviews(sort=sort, cursor=cursor, limit=limit, **publisher)
+    return data_feed(reviews, url=feed_url, name=feed_name,
+                     date_modified=utcnow().isoformat(timespec="milliseconds") + "Z"), page

@@ -4,9 +4,7 @@ from flask import Response, current_app, g, json, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from api.domain.claimreview import data_feed
 from api.domain.ids import encode_id
-from api.models import utcnow
 from api.services import claimreview_imports, claimreviews
 from api.views.common import Blueprint, acting, link_header, split_query
 from api.web import public_base_url
@@ -61,12 +59,11 @@ class ClaimReviews(MethodView):
         ?format=datafeed or Accept: application/ld+json)"""
         as_feed = wants_data_feed(query.pop("format"))
         _, paging = split_query(query)
-        reviews, page = claimreviews.list_claim_reviews(**paging, **publisher())
         if as_feed:
-            config = current_app.config["CLAIMTRACK"]
-            feed = data_feed(reviews, url=request.url, name=f"{config.organization_name} fact-checks",
-                             date_modified=utcnow().isoformat(timespec="milliseconds") + "Z")
+            name = f"{current_app.config['CLAIMTRACK'].organization_name} fact-checks"
+            feed, page = claimreviews.claim_review_feed(feed_url=request.url, feed_name=name, **paging, **publisher())
             return Response(json.dumps(feed), mimetype=LD_JSON, headers={**link_header(page), "Vary": "Accept"})
+        reviews, page = claimreviews.list_claim_reviews(**paging, **publisher())
         return {"data": reviews, "next_cursor": page.next_cursor}, 200, {**link_header(page), "Vary": "Accept"}
 
 
