@@ -233,7 +233,6 @@ def test_a_body_over_the_item_limit_becomes_a_job_that_imports_it_with_progress(
     from api.domain.ids import decode_id
     from api.services import claimreview_imports, jobs
     monkeypatch.setattr(claimreview_imports, "SYNC_MAX_ITEMS", 2)
-    monkeypatch.setattr(claimreview_imports, "PROGRESS_EVERY", 1)
     response = api.post(URL, json={"@type": "DataFeed", "dataFeedElement": [review(1), review(2, claimReviewed=None), review(3)]})
     assert response.status_code == 202, response.json
     assert response.headers["Location"] == f"/v1/jobs/{response.json['id']}"
@@ -244,3 +243,14 @@ def test_a_body_over_the_item_limit_becomes_a_job_that_imports_it_with_progress(
     assert json.loads(job.result) == {"counts": {"created": 2, "updated": 0, "unchanged": 0, "error": 1}, "errors": [
         {"index": 1, "field": "claimReviewed", "reason": "claimReviewed is missing or empty: there is no claim to import."}]}
     assert len(api.get("/v1/claims?origin=imported").json["data"]) == 2
+
+
+def test_an_imported_claim_publishes_as_ours_once_our_desk_records_a_newer_verdict(api):
+    claim_id = api.post(URL, json=review()).json["items"][0]["claim"]
+    ours = api.post(f"/v1/claims/{claim_id}/verdicts", json={"rating": "unverifiable", "rationale": "We could not confirm.",
+                                                            "evidence": []})
+    assert ours.status_code == 201, ours.json
+    published = api.get(f"/v1/claims/{claim_id}/claimreview").json
+    assert published["author"]["name"] == "claimtrack"
+    assert published["reviewRating"]["alternateName"] == "Unverifiable"
+    assert published["url"].endswith(f"/reviews/{claim_id}")
