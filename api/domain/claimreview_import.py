@@ -272,18 +272,24 @@ def _date(obj: dict, key: str, path: str) -> str | None:
     return value
 
 
+def _statement_and_url(claim: dict, key: str, review: dict) -> tuple[str, str]:
+    """What every item needs: the statement reviewed (claim[key]) and the review's URL."""
+    claim_text = _text(claim, key, limit=MAX_CLAIM_CHARS)
+    if claim_text is None:
+        raise _Bad(key, f"{key} is missing or empty: there is no claim to import.")
+    review_url = _url(review, "url")
+    if review_url is None:
+        raise _Bad("url", "url (the review's address) is missing: it identifies the review on re-import.")
+    return claim_text, review_url
+
+
 def _claim_review(obj, index: int) -> ImportedReview:
     if not isinstance(obj, dict):
         raise _Bad("", "An item must be a ClaimReview object.")
     types = _types(obj)
     if types and "ClaimReview" not in types:
         raise _Bad("@type", f"@type is {obj.get('@type')!r}, not ClaimReview.")
-    claim_text = _text(obj, "claimReviewed", limit=MAX_CLAIM_CHARS)
-    if claim_text is None:
-        raise _Bad("claimReviewed", "claimReviewed is missing or empty: there is no claim to import.")
-    review_url = _url(obj, "url")
-    if review_url is None:
-        raise _Bad("url", "url (the review's address) is missing: it identifies the review on re-import.")
+    claim_text, review_url = _statement_and_url(obj, "claimReviewed", obj)
     rating = _obj(obj.get("reviewRating"), "reviewRating") or {}
     rating_text = _text(rating, "alternateName", path="reviewRating.alternateName") or \
         _text(rating, "name", path="reviewRating.name")
@@ -331,12 +337,7 @@ def _claim_review(obj, index: int) -> ImportedReview:
 def _google_review(claim: dict, review, index: int) -> ImportedReview:
     if not isinstance(review, dict):
         raise _Bad("", "A claimReview entry must be an object.")
-    claim_text = _text(claim, "text", limit=MAX_CLAIM_CHARS)
-    if claim_text is None:
-        raise _Bad("text", "The claim's text is missing or empty: there is no claim to import.")
-    review_url = _url(review, "url")
-    if review_url is None:
-        raise _Bad("url", "url (the review's address) is missing: it identifies the review on re-import.")
+    claim_text, review_url = _statement_and_url(claim, "text", review)
     publisher = _obj(review.get("publisher"), "publisher") or {}
     site = _text(publisher, "site", path="publisher.site")
     rating_text = _text(review, "textualRating")
