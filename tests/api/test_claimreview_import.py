@@ -139,8 +139,7 @@ def test_a_malformed_item_is_reported_with_index_and_reason_and_the_rest_importe
     assert len(api.get("/v1/claims").json["data"]) == 2
 
 
-def test_an_item_that_fails_at_the_database_stores_nothing_of_itself(api):
-    # Two items with the same URL and different statements: the second is an update of the first.
+def test_the_same_review_twice_in_one_body_is_created_then_updated(api):
     response = api.post(URL, json=[review(1), review(1, claimReviewed="Something else entirely.")])
     assert [i["status"] for i in response.json["items"]] == ["created", "updated"]
     assert len(api.get("/v1/claims").json["data"]) == 1
@@ -202,6 +201,10 @@ def test_the_claimreview_list_answers_a_data_feed_paged_like_the_list(api, sampl
     assert (body["@context"], body["@type"]) == ("https://schema.org", "DataFeed")
     assert [e["@id"] for e in body["dataFeedElement"]] == [r["@id"] for r in listed["data"]]
     assert all(e["@type"] == "ClaimReview" and "@context" not in e for e in body["dataFeedElement"])
+    # What Google's ClaimReview guidelines require of every review.
+    assert all({"url", "claimReviewed", "author", "reviewRating", "datePublished"} <= set(e) and
+               {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(e["reviewRating"])
+               for e in body["dataFeedElement"])
     assert f"cursor={listed['next_cursor']}" in feed.headers["Link"] and "format=datafeed" in feed.headers["Link"]
     negotiated = api.get("/v1/claimreviews?limit=2", headers={"Accept": "application/ld+json"})
     assert negotiated.json["@type"] == "DataFeed"
