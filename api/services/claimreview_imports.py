@@ -258,7 +258,7 @@ def _update(stored: ImportedReview, review: Parsed, actor: audit.Actor, claimant
         values["source"] = _source_for(review, actor)
         Appearance.update(source=values["source"], **_span(review)).where(
             (Appearance.claim == claim.id) & (Appearance.source == old_source.id)).execute()
-        if old_statement is None or claim.text == old_statement.exact:  # not re-worded by a reviewer, nor merged
+        if old_statement is not None and claim.text == old_statement.exact:  # not re-worded by someone, nor merged
             claim_changes["text"] = review.claim_text
         changed.append("claimReviewed")
     if "claimant_name" in changed:
@@ -268,17 +268,18 @@ def _update(stored: ImportedReview, review: Parsed, actor: audit.Actor, claimant
     ImportedReview.update(values).where(ImportedReview.id == stored.id).execute()
     Claim.update(**claim_changes, version=Claim.version + 1, updated_at=utcnow()).where(Claim.id == claim.id).execute()
     if text_changed:
-        _drop_if_unused(old_source.id)
+        _drop_if_unused(old_source.id, actor)
     audit.record(actor, "update", "claim", claim.id, fields=changed, review_url=review.review_url, via="claimreview-import")
     if rating_changed:
         _add_verdict(claim.id, review, actor)
     return UPDATED
 
 
-def _drop_if_unused(source_id: int) -> None:
+def _drop_if_unused(source_id: int, actor: audit.Actor) -> None:
     """Delete a review's former source once nothing points at it any more."""
     for model, column in ((Appearance, Appearance.source), (Mention, Mention.source), (Evidence, Evidence.source),
                           (ImportedReview, ImportedReview.source)):
         if model.select().where(column == source_id).exists():
             return
     Source.delete().where(Source.id == source_id).execute()
+    audit.record(actor, "delete", "source", source_id, via="claimreview-import", reason="the review's statement changed")
