@@ -25,14 +25,6 @@ class ImportReportSchema(Schema):
     items = fields.List(fields.Nested(ImportItemSchema), required=True)
 
 
-class ImportJobSchema(Schema):
-    id = fields.String(required=True, metadata={"description": "The job's id (job_…); GET /v1/jobs/{id} follows it."})
-    kind = fields.String(required=True, metadata={"description": "claimreview.import"})
-    status = fields.String(required=True)
-    progress = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True), required=True,
-                           metadata={"description": "{done, total}: items imported of the body's items."})
-
-
 class ClaimMergeSchema(Schema):
     duplicate = PublicId("claim", required=True,
                          metadata={"description": "The claim folded into this one, then deleted (it answers 404)."})

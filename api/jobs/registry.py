@@ -21,14 +21,22 @@ from __future__ import annotations
 
 from typing import Callable
 
+from api.domain.roles import ROLES
+from api.services.jobs import set_visibility
+
 KINDS: dict[str, Callable] = {}
 
 
-def job_kind(name: str):
-    """Register the decorated function as the handler of jobs of kind `name`."""
+def job_kind(name: str, *, visible_to: str = "reader"):
+    """Register the decorated function as the handler of jobs of kind `name`. `visible_to`: the
+    least role that may see every job of this kind (GET /v1/jobs); the key that submitted a job
+    always sees it. Use "admin" for kinds whose params or results only admins may read."""
+    if visible_to not in ROLES:
+        raise ValueError(f"visible_to must be one of {ROLES}")
     def register(handler: Callable) -> Callable:
         if KINDS.get(name, handler) is not handler:
             raise ValueError(f"job kind {name!r} is registered twice")
         KINDS[name] = handler
+        set_visibility(name, visible_to)
         return handler
     return register

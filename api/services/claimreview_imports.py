@@ -93,13 +93,13 @@ def import_or_submit(body, *, actor: audit.Actor, role: str | None = None) -> Im
 
 def run_import_job(run, body) -> dict:
     """The IMPORT_JOB handler's work: every item imported (safe to run again: a re-run finds the
-    reviews already stored and reports them unchanged). The result: counts, and the error items
-    (index, review_url, reason, field) up to MAX_JOB_ITEMS_REPORTED."""
+    reviews already stored and reports them unchanged). The result: `counts`, and as `items` the
+    error items only (index, status, review_url, reason, field), up to MAX_JOB_ITEMS_REPORTED."""
     report = import_reviews(body, actor=run.actor, progress=run.progress)
-    errors = [{k: v for k, v in (("index", i.index), ("review_url", i.review_url), ("reason", i.reason),
-                                 ("field", i.field)) if v is not None}
+    errors = [{k: v for k, v in (("index", i.index), ("status", i.status), ("review_url", i.review_url),
+                                 ("reason", i.reason), ("field", i.field)) if v is not None}
               for i in report.items if i.status == ERROR][:MAX_JOB_ITEMS_REPORTED]
-    return {"counts": report.counts, "errors": errors}
+    return {"counts": report.counts, "items": errors}
 
 
 def parse(body) -> list[Parsed | ItemError]:

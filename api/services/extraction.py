@@ -9,11 +9,9 @@ skipped. A claim is linked to the events its span mentions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 
 from peewee import fn
 
-from api.capacity import extraction_slot, off_the_event_loop
 from api.db import database
 from api.domain.errors import Invalid, TooLarge
 from api.domain.ids import decode_id, encode_id
@@ -21,9 +19,9 @@ from api.domain.events import event_name_key, same_event
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND, EXTRACTED
-from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
+from api.extraction import MAX_CHARS, ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
 from api.models import Appearance, Claim, ClaimEvent, Event, EventParticipant, Mention, Person, PersonNameToken, Source
-from api.services import audit
+from api.services import audit, jobs
 from api.services.claims import ClaimDetails, written_claims
 from api.services.common import get_locked_or_404, get_or_404, save_changes
 from api.services.people import aliases_text, index_names
@@ -153,14 +151,24 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
     return summary
 
 
+def _too_long(error: TextTooLong) -> TooLarge:
+    return TooLarge(f"{error}: split the text into several sources to extract from it.",
+                    slug="text-too-long-to-extract")
+
+
+def check_extractable_length(text: str) -> None:
+    """TooLarge when the text is over the pipeline's limit (api.extraction.MAX_CHARS): checked
+    before a job is started, so such a request stores nothing."""
+    if len(text) > MAX_CHARS:
+        raise _too_long(TextTooLong(len(text), MAX_CHARS))
+
+
 def _extract(text: str, known: dict[str, Person], kind: str) -> ExtractionResult:
     try:
-        with extraction_slot():
-            return off_the_event_loop(partial(extract, kind=kind), text,
-                                      [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
+        return extract(text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()],
+                       kind=kind)
     except TextTooLong as error:
-        raise TooLarge(f"{error}: split the text into several sources to extract from it.",
-                       slug="text-too-long-to-extract") from None
+        raise _too_long(error) from None
     except ExtractionInputError as error:
         raise Invalid(None, str(error), slug="cannot-extract") from None
 
@@ -213,6 +221,17 @@ def summary_from_ids(result: dict) -> ExtractionSummary:
         events=rows(Event, "event", result.get("events", [])),
         claims=written_claims(rows(Claim, "claim", result.get("claims", []))),
         mentions=result.get("mentions", 0))
+
+
+EXTRACTION_JOB = "extraction"  # the job kind (api/jobs/kinds/extraction.py)
+
+
+def submit_extraction(pk: int, *, actor: audit.Actor, role: str | None = None):
+    """Start an extraction job for a stored source; returns the Job row. NotFound (no such
+    source) and TooLarge (over the pipeline's limit) are raised here, before any job exists."""
+    source = get_or_404(Source, pk)
+    check_extractable_length(source.text)
+    return jobs.submit(EXTRACTION_JOB, {"source_id": pk}, actor=actor, role=role)
 
 
 def extract_in_job(run, source_pk: int) -> None:

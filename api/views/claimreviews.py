@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from flask import Response, current_app, g, json, request
+from flask import Response, current_app, json, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from api.domain.ids import encode_id
 from api.services import claimreview_imports, claimreviews
-from api.views.common import Blueprint, acting, link_header, split_query
+from api.views.common import Blueprint, acting, acting_role, link_header, split_query
+from api.views.jobs import answer_when_done
 from api.web import public_base_url
-from schemas.claimreviews import ImportJobSchema, ImportReportSchema
+from schemas.claimreviews import ImportReportSchema
+from schemas.jobs import JobSchema
 from schemas.common import list_query_schema
 
 blp = Blueprint("claimreviews", __name__, url_prefix="/v1",
@@ -70,22 +71,22 @@ class ClaimReviews(MethodView):
 @blp.route("/claimreviews/import")
 class ClaimReviewImport(MethodView):
     @blp.response(200, ImportReportSchema)
-    @blp.alt_response(202, schema=ImportJobSchema, description="More than "
-                      f"{claimreview_imports.SYNC_MAX_ITEMS} items: a job imports them (Location: the job)")
+    @blp.alt_response(202, schema=JobSchema, description="More than "
+                      f"{claimreview_imports.SYNC_MAX_ITEMS} items: a job imports them (Location: /v1/jobs/{{id}})")
     @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {
         "description": "One schema.org ClaimReview, a list of them, a DataFeed whose dataFeedElement holds them "
                        "(directly or in `item`), or a Fact Check Tools claims:search response.",
         "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}}}})
     def post(self):
-        """Import other desks' fact-checks (checker): each item becomes an imported claim with a verdict"""
-        outcome = claimreview_imports.import_or_submit(request.get_json(), actor=acting(), role=g.api_key.role)
+        """Import other desks' fact-checks (checker): each item becomes an imported claim with a verdict
+
+        More than 500 items: 202 with a job (`Location: /v1/jobs/{id}`) whose result is the counts
+        and the error items; `Prefer: wait=N` answers that result when the job ends in time."""
+        outcome = claimreview_imports.import_or_submit(request.get_json(), actor=acting(), role=acting_role())
         if isinstance(outcome, claimreview_imports.ImportReport):
             return {"counts": outcome.counts, "items": [present_item(item) for item in outcome.items]}
-        job_id = encode_id("job", outcome.id)
-        body = {"id": job_id, "kind": outcome.kind, "status": outcome.status,
-                "progress": {"done": outcome.progress_done or 0, "total": outcome.progress_total}}
-        return Response(json.dumps(body), status=202, mimetype="application/json",
-                        headers={"Location": f"/v1/jobs/{job_id}"})
+        # A job: 202, or with `Prefer: wait=N` its result when done in time (items: the errors only).
+        return answer_when_done(outcome, lambda result: result)
 
 
 def present_item(item) -> dict:

@@ -2,9 +2,8 @@
 from api.jobs.registry import job_kind
 from api.services import extraction
 
-EXTRACTION = "extraction"
 
 
-@job_kind(EXTRACTION)
+@job_kind(extraction.EXTRACTION_JOB)
 def extract_source(run, source_id: int) -> None:
     extraction.extract_in_job(run, source_id)
