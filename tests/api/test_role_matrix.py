@@ -49,11 +49,17 @@ def documented_security() -> dict[str, list]:
             for path, item in spec["paths"].items() for method, operation in item.items() if method in METHODS}
 
 
+# A ClaimReview body of a few items is imported in the request (200); over 500 it is a job (202).
+ANSWERED_AT_ONCE = {"POST /v1/claimreviews/import"}
+
+
 def documented_success() -> dict[str, int]:
-    """The success status each operation documents (200, 201 or 204; the lowest, when it also
-    documents a 202 for a body that becomes a job)."""
+    """The success status each operation documents (200, 201, 202 or 204: the first listed), but
+    for an operation whose matrix request is built to be answered at once though big inputs
+    become jobs (ANSWERED_AT_ONCE)."""
     spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    return {f"{method.upper()} {path}": min(int(code) for code in operation["responses"] if code.startswith("2"))
+    return {f"{method.upper()} {path}": 200 if f"{method.upper()} {path}" in ANSWERED_AT_ONCE else
+            int(next(code for code in operation["responses"] if code.startswith("2")))
             for path, item in spec["paths"].items() for method, operation in item.items() if method in METHODS}
 
 
