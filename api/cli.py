@@ -489,44 +489,42 @@ def openapi_yaml() -> str:
 def import_claimreviews(files):
     """Import other desks' fact-checks from JSON files: a ClaimReview, a list of them, a DataFeed,
     or a Fact Check Tools claims:search response (see README). Each review becomes an imported
-    claim with a verdict; a re-imported review URL updates. Bad items are listed (index and
-    reason) and skipped; exit status 1 if any item or file failed."""
-    import json
-
+    claim with a verdict; a re-imported review URL updates. Each file is a job (kind
+    `claimreview.import`, seen in GET /v1/jobs) that this command runs itself, with a progress
+    bar. Bad items are listed (index and reason) and skipped; exit status 1 if any item or file
+    failed."""
     from tqdm import tqdm
 
     from api.db import database
-    from api.domain.errors import DomainError
+    from api.jobs import tasks
+    from api.services import jobs
     from api.services.audit import CLI
-    from api.services.claimreview_imports import ERROR, import_reviews
+    from api.services.claimreview_imports import IMPORT_JOB
     _app()
     totals: dict[str, int] = {}
     failed = False
-    with database.connection_context():
-        for path in files:
-            try:
-                body = json.loads(Path(path).read_bytes().decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as error:
-                failed = True
-                click.echo(f"{path}: not a JSON file in UTF-8 ({error}); skipped", err=True)
-                continue
-            with tqdm(unit=" review", file=sys.stderr, desc=Path(path).name) as bar:
-                def progress(done, total):
-                    bar.total = total
-                    bar.update(done - bar.n)
-                try:
-                    report = import_reviews(body, actor=CLI, progress=progress)
-                except DomainError as error:
-                    failed = True
-                    tqdm.write(f"{path}: {error.message}; skipped", file=sys.stderr)
-                    continue
-            for item in report.items:
-                if item.status == ERROR:
-                    failed = True
-                    where = f" ({item.field})" if item.field else ""
-                    click.echo(f"{path}: item {item.index}{where}: {item.reason}", err=True)
-            for status, count in report.counts.items():
-                totals[status] = totals.get(status, 0) + count
+    for path in files:
+        with database.connection_context():
+            job = jobs.submit(IMPORT_JOB, {"path": str(Path(path).resolve())}, actor=CLI, role="admin",
+                              max_attempts=1, send=False)
+        with tqdm(unit=" review", file=sys.stderr, desc=Path(path).name) as bar:
+            def follow(done, total):
+                bar.total = total
+                bar.update(done - bar.n)
+            tasks.run_job(job.id, on_progress=follow)
+        with database.connection_context():
+            job = jobs.get_job(job.id)
+        if job.status != "succeeded":
+            failed = True
+            click.echo(f"{path}: {(jobs.job_error(job) or {}).get('detail', job.status)}; skipped", err=True)
+            continue
+        result = jobs.job_result(job)
+        for item in result["items"]:
+            failed = True
+            where = f" ({item['field']})" if item.get("field") else ""
+            click.echo(f"{path}: item {item['index']}{where}: {item['reason']}", err=True)
+        for status, count in result["counts"].items():
+            totals[status] = totals.get(status, 0) + count
     click.echo(", ".join(f"{count} {status}" for status, count in totals.items()) or "nothing imported")
     if failed:
         sys.exit(1)

@@ -33,6 +33,13 @@ def test_files_of_every_shape_are_imported_and_a_second_run_changes_nothing(cli_
     assert first.output.strip().endswith("3 created, 0 updated, 0 unchanged, 0 error")
     again = CliRunner().invoke(main, ["import-claimreviews", str(feed), str(search)])
     assert again.output.strip().endswith("0 created, 0 updated, 3 unchanged, 0 error")
+    # Each file was a job, tracked like any other (GET /v1/jobs), with its progress.
+    from api.db import database
+    from api.models import Job
+    with database.connection_context():
+        jobs = list(Job.select().order_by(Job.id))
+    assert [(j.kind, j.status, j.progress_done, j.progress_total) for j in jobs] == [
+        ("claimreview.import", "succeeded", 2, 2), ("claimreview.import", "succeeded", 1, 1)] * 2
 
 
 def test_bad_items_and_bad_files_are_listed_the_rest_imported_and_the_exit_status_is_1(cli_env):
@@ -42,6 +49,6 @@ def test_bad_items_and_bad_files_are_listed_the_rest_imported_and_the_exit_statu
     broken.write_text("{not json", encoding="utf-8")
     result = CliRunner().invoke(main, ["import-claimreviews", str(broken), str(items)])
     assert result.exit_code == 1
-    assert f"{broken}: not a JSON file in UTF-8" in result.output
+    assert f"{broken} is not a JSON file in UTF-8" in result.output
     assert f"{items}: item 1 (claimReviewed): claimReviewed is missing or empty" in result.output
     assert result.output.strip().endswith("1 created, 0 updated, 0 unchanged, 1 error")
