@@ -32,12 +32,17 @@ class Review:
     claimant_name: str | None = None  # the claimant as named, when no stored person
     claimant_type: str = "Person"  # schema.org type of claimant_name: Person or Organization
     headline: str | None = None
+    scale: tuple[float, float, float] | None = None  # the desk's (ratingValue, bestRating, worstRating)
 
 
 def _organization(name: str | None, url: str | None = None) -> dict | None:
     if not name:
         return None
     return {"@type": "Organization", "name": name, **({"url": url} if url else {})}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
 
 
 def claim_url(template: str | None, base_url: str, claim_id: str) -> str:
@@ -77,9 +82,8 @@ def claim_review(review: Review) -> dict:
         **({"sdLicense": review.license} if review.license else {}),
         "reviewRating": {
             "@type": "Rating",
-            "ratingValue": RATING_VALUES[review.rating],
-            "bestRating": BEST_RATING,
-            "worstRating": WORST_RATING,
+            **dict(zip(("ratingValue", "bestRating", "worstRating"),
+                       map(_number, review.scale or (RATING_VALUES[review.rating], BEST_RATING, WORST_RATING)))),
             "alternateName": review.rating_label or review.rating.replace("_", " ").capitalize(),
         },
     }

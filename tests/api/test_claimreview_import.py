@@ -258,3 +258,13 @@ def test_an_imported_claim_publishes_as_ours_once_our_desk_records_a_newer_verdi
     assert published["author"]["name"] == "claimtrack"
     assert published["reviewRating"]["alternateName"] == "Unverifiable"
     assert published["url"].endswith(f"/reviews/{claim_id}")
+
+
+def test_a_numeric_rating_is_read_on_its_scale_and_one_outside_it_is_not_trusted(api):
+    on_scale = review(1, reviewRating={"ratingValue": "4", "bestRating": "5", "worstRating": "1"})
+    outside = review(2, reviewRating={"ratingValue": 9, "bestRating": 5, "worstRating": 1})
+    items = api.post(URL, json=[on_scale, outside]).json["items"]
+    assert [i["rating"] for i in items] == ["partly_corroborated", "unverifiable"]
+    # Republished with the desk's own numbers.
+    rating = api.get(f"/v1/claims/{items[1]['claim']}/claimreview").json["reviewRating"]
+    assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (9, 5, 1)
