@@ -134,6 +134,8 @@ def worker(threads, exit_with_parent):
     from api.jobs import queue, tasks
     config = Config.from_env()
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if config.log_level != "debug":  # huey logs every task at INFO; jobs log their own failures
+        logging.getLogger("huey").setLevel(logging.WARNING)
     _app(config)
     if exit_with_parent:
         from api.supervisor import exit_with_parent as watch_parent

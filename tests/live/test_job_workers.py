@@ -36,8 +36,9 @@ def store(request, tmp_path) -> dict[str, str]:
     """The queue the workers share: a SQLite file, or Redis under a queue name of this test's own
     (keys cannot clash with other tests using the same Redis database)."""
     if request.param == "embedded":
-        return {"CLAIMTRACK_QUEUE_URL": f"sqlite:///{tmp_path / 'workers-queue.db'}",
-                "CLAIMTRACK_QUEUE_NAME": "claimtrack"}
+        yield {"CLAIMTRACK_QUEUE_URL": f"sqlite:///{tmp_path / 'workers-queue.db'}",
+               "CLAIMTRACK_QUEUE_NAME": "claimtrack"}
+        return
     name = f"test-jobs-{uuid.uuid4().hex[:12]}"
     yield {"CLAIMTRACK_QUEUE_URL": REDIS_URL, "CLAIMTRACK_QUEUE_NAME": name}
     queue.build_huey(REDIS_URL, name=name).storage.flush_all()
@@ -130,5 +131,5 @@ def test_prefer_wait_answers_with_the_result_a_worker_process_stored(api, databa
     source = api.post("/v1/sources", json={"title": "short", "text": sample_text("000_3e424eb520665100.txt")}).json
     with submitting(store), worker_process(database_url, store, tmp_path / "w.log"):
         response = api.post(f"/v1/sources/{source['id']}/extraction", headers=WAIT)
-    assert response.status_code == 200 and response.headers["Preference-Applied"] == "wait=60"
+    assert response.status_code == 200 and response.headers["Preference-Applied"] == WAIT["Prefer"]
     assert {p["name"] for p in response.json["people"]} >= {"Donald Trump"}
