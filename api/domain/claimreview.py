@@ -33,6 +33,7 @@ class Review:
     claimant_type: str = "Person"  # schema.org type of claimant_name: Person or Organization
     headline: str | None = None
     scale: tuple[float, float, float] | None = None  # the desk's (ratingValue, bestRating, worstRating)
+    language: str | None = None  # inLanguage
 
 
 def _organization(name: str | None, url: str | None = None) -> dict | None:
@@ -80,6 +81,7 @@ def claim_review(review: Review) -> dict:
         **({"reviewBody": review.rationale} if review.rationale else {}),
         **({"headline": review.headline} if review.headline else {}),
         **({"sdLicense": review.license} if review.license else {}),
+        **({"inLanguage": review.language} if review.language else {}),
         "reviewRating": {
             "@type": "Rating",
             **dict(zip(("ratingValue", "bestRating", "worstRating"),

@@ -62,7 +62,7 @@ def _republished(details: ClaimDetails, original: ImportedReview) -> dict:
         rating=verdict.rating,
         reviewed_at=original.review_date or verdict.created_at.isoformat(timespec="milliseconds") + "Z",
         organization=original.publisher or "Unknown", organization_url=original.publisher_url,
-        rating_label=original.rating_text, license=original.license, headline=original.title,
+        rating_label=original.rating_text, license=original.license, headline=original.title, language=original.language,
         scale=(original.rating_value, original.best_rating, original.worst_rating)
         if None not in (original.rating_value, original.best_rating, original.worst_rating) else None,
         appearances=[Appearance(a.get("url"), a.get("headline"), None, a.get("date")) for a in original.appearance_list],

@@ -46,7 +46,8 @@ def test_one_claimreview_becomes_an_imported_claim_with_a_verdict_and_its_review
     assert published["url"] == "https://desk.example/checks/1"
     assert published["author"] == {"@type": "Organization", "name": "Desk", "url": "https://desk.example"}
     assert published["reviewRating"]["alternateName"] == "False"
-    assert (published["datePublished"], published["sdLicense"]) == ("2024-05-01", "https://creativecommons.org/licenses/by/4.0/")
+    assert (published["datePublished"], published["sdLicense"], published["inLanguage"]) == (
+        "2024-05-01", "https://creativecommons.org/licenses/by/4.0/", "en")
     assert published["itemReviewed"]["author"] == {"@type": "Person", "name": "Jane Doe"}
     assert published["itemReviewed"]["appearance"] == [
         {"@type": "CreativeWork", "url": "https://social.example/p/1", "datePublished": "2024-04-29"}]
