@@ -487,6 +487,52 @@ def openapi_yaml() -> str:
     return app.extensions["claimtrack_api"].spec.to_yaml()
 
 
+@main.command("import-claimreviews")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_claimreviews(files):
+    """Import other desks' fact-checks from JSON files: a ClaimReview, a list of them, a DataFeed,
+    or a Fact Check Tools claims:search response (see README). Each review becomes an imported
+    claim with a verdict; a re-imported review URL updates. Each file is a job (kind
+    `claimreview.import`, seen in GET /v1/jobs) that this command runs itself, with a progress
+    bar. Bad items are listed (index and reason) and skipped; exit status 1 if any item or file
+    failed."""
+    from tqdm import tqdm
+
+    from api.db import database
+    from api.jobs import tasks
+    from api.services import jobs
+    from api.services.audit import CLI
+    from api.services.claimreview_imports import IMPORT_JOB
+    _app()
+    totals: dict[str, int] = {}
+    failed = False
+    for path in files:
+        with database.connection_context():
+            job = jobs.submit(IMPORT_JOB, {"path": str(Path(path).resolve())}, actor=CLI, role="admin",
+                              max_attempts=1, send=False)
+        with tqdm(unit=" review", file=sys.stderr, desc=Path(path).name) as bar:
+            def follow(done, total):
+                bar.total = total
+                bar.update(done - bar.n)
+            tasks.run_job(job.id, on_progress=follow)
+        with database.connection_context():
+            job = jobs.get_job(job.id)
+        if job.status != "succeeded":
+            failed = True
+            click.echo(f"{path}: {(jobs.job_error(job) or {}).get('detail', job.status)}; skipped", err=True)
+            continue
+        result = jobs.job_result(job)
+        for item in result["items"]:
+            failed = True
+            where = f" ({item['field']})" if item.get("field") else ""
+            click.echo(f"{path}: item {item['index']}{where}: {item['reason']}", err=True)
+        for status, count in result["counts"].items():
+            totals[status] = totals.get(status, 0) + count
+    click.echo(", ".join(f"{count} {status}" for status, count in totals.items()) or "nothing imported")
+    if failed:
+        sys.exit(1)
+
+
 @main.command("export")
 @click.option("--output", "-o", default="-", show_default=True, help="file to write, or - for stdout")
 def export(output):

@@ -33,6 +33,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
     "idempotency-key-in-use": (409, "Idempotency key in use", "The first request with this Idempotency-Key has not "
                                "finished, or its outcome is unknown: GET the resource to see whether it was stored "
                                "before retrying with a new key."),
+    "not-a-feed": (422, "Not a ClaimReview feed", "The body to import is none of the accepted shapes: a ClaimReview "
+                   "object, a list of them, a schema.org DataFeed, or a Fact Check Tools claims:search response."),
     "not-empty": (409, "Database not empty", "An import loads only into an empty database."),
     "conflict": (409, "Conflict", "The input clashes with what is stored; the detail says how."),
     "last-admin-key": (409, "Last admin key", "Revoking this key would leave no active admin key: create another "

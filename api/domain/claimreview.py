@@ -26,12 +26,24 @@ class Review:
     organization_url: str | None
     appearances: list[Appearance]
     rationale: str | None = None  # the verdict's rationale, published as reviewBody
+    # An imported review republished as its desk published it (api.services.claimreview_imports):
+    rating_label: str | None = None  # the desk's own label, as alternateName
+    license: str | None = None  # sdLicense
+    claimant_name: str | None = None  # the claimant as named, when no stored person
+    claimant_type: str = "Person"  # schema.org type of claimant_name: Person or Organization
+    headline: str | None = None
+    scale: tuple[float, float, float] | None = None  # the desk's (ratingValue, bestRating, worstRating)
+    language: str | None = None  # inLanguage
 
 
 def _organization(name: str | None, url: str | None = None) -> dict | None:
     if not name:
         return None
     return {"@type": "Organization", "name": name, **({"url": url} if url else {})}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
 
 
 def claim_url(template: str | None, base_url: str, claim_id: str) -> str:
@@ -47,6 +59,7 @@ def claim_review(review: Review) -> dict:
     first = review.appearances[0] if review.appearances else None
     # Who made the claim: the person quoted, else the outlet that published it, else nobody.
     author = {"@type": "Person", "name": review.claimant} if review.claimant else \
+        {"@type": review.claimant_type, "name": review.claimant_name} if review.claimant_name else \
         _organization(first.publisher if first else None)
     item = {"@type": "Claim", **({"author": author} if author else {}),
             "appearance": [
@@ -66,11 +79,27 @@ def claim_review(review: Review) -> dict:
         "author": _organization(review.organization, review.organization_url),
         "itemReviewed": item,
         **({"reviewBody": review.rationale} if review.rationale else {}),
+        **({"headline": review.headline} if review.headline else {}),
+        **({"sdLicense": review.license} if review.license else {}),
+        **({"inLanguage": review.language} if review.language else {}),
         "reviewRating": {
             "@type": "Rating",
-            "ratingValue": RATING_VALUES[review.rating],
-            "bestRating": BEST_RATING,
-            "worstRating": WORST_RATING,
-            "alternateName": review.rating.replace("_", " ").capitalize(),
+            **dict(zip(("ratingValue", "bestRating", "worstRating"),
+                       map(_number, review.scale or (RATING_VALUES[review.rating], BEST_RATING, WORST_RATING)))),
+            "alternateName": review.rating_label or review.rating.replace("_", " ").capitalize(),
         },
+    }
+
+
+def data_feed(reviews: list[dict], *, url: str, name: str, date_modified: str) -> dict:
+    """schema.org DataFeed (https://schema.org/DataFeed) of ClaimReviews: each review is a
+    `dataFeedElement` as it stands (its own @context dropped: the feed's applies), which
+    `api.domain.claimreview_import.parse_body` reads back."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": name,
+        "url": url,
+        "dateModified": date_modified,
+        "dataFeedElement": [{k: v for k, v in review.items() if k != "@context"} for review in reviews],
     }

@@ -9,9 +9,10 @@ from __future__ import annotations
 SOURCE_KINDS = ("article", "transcript", "social_post", "other")
 DEFAULT_SOURCE_KIND = "article"
 
-# Who made a person, event, mention or claim: a human, or the extraction pipeline.
-MANUAL, EXTRACTED = "manual", "extracted"
-ORIGINS = (MANUAL, EXTRACTED)
+# Who made a person, event, mention or claim: a human, the extraction pipeline, or another
+# desk's fact-check read from its ClaimReview feed (claims and their sources only).
+MANUAL, EXTRACTED, IMPORTED = "manual", "extracted", "imported"
+ORIGINS = (MANUAL, EXTRACTED, IMPORTED)
 
 # List pages (DESIGN.md, Conventions: `limit` 1..200, default 50; outside → 422, not clamped).
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200

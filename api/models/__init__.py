@@ -3,6 +3,7 @@ from api.models.audit import AuditEntry
 from api.models.base import utcnow
 from api.models.claim import Appearance, Claim, ClaimEvent, ClaimTag
 from api.models.event import Event, EventParticipant
+from api.models.imported_review import ImportedReview
 from api.models.job import Job
 from api.models.key import ApiKey
 from api.models.mention import Mention
@@ -12,6 +13,6 @@ from api.models.verdict import Evidence, IdempotentRequest, Verdict
 
 __all__ = [
     "ApiKey", "AuditEntry", "Appearance", "Claim", "ClaimEvent", "ClaimTag", "Event", "EventParticipant", "Evidence",
-    "IdempotentRequest", "Job", "Verdict",
+    "IdempotentRequest", "ImportedReview", "Job", "Verdict",
     "Mention", "Person", "PersonNameToken", "Source", "utcnow",
 ]

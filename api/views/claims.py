@@ -3,15 +3,17 @@ from __future__ import annotations
 from flask import Response, request
 from flask.views import MethodView
 
+from api.auth import requires_role
 from api.presenters.claims import present_claim, present_claims
 from api.presenters.csv import claims_csv
-from api.services import claims
+from api.services import claim_merge, claims
 from api.services.common import etag_for
 from api.views.common import (
     Blueprint, acting, created, if_match, page_result, saved, single_cached, spans_in_units, split_query,
 )
 from api.views.exports import streamed_response
 from schemas.claims import ClaimCreateSchema, ClaimPageSchema, ClaimQuerySchema, ClaimSchema, ClaimWriteSchema
+from schemas.claimreviews import ClaimMergeSchema
 from schemas.common import OffsetsQuerySchema
 
 CLAIM_SCHEMA = ClaimSchema()
@@ -74,3 +76,15 @@ class Claim(MethodView):
         """Delete a claim (admin)"""
         claims.delete_claim(claim_id, actor=acting(), if_match=if_match())
         return Response(status=204)
+
+
+@blp.route("/<claim:claim_id>/merge")
+class ClaimMerge(MethodView):
+    @requires_role("admin")
+    @blp.arguments(OffsetsQuerySchema, location="query")
+    @blp.arguments(ClaimMergeSchema)
+    @blp.response(200, ClaimSchema)
+    def post(self, query, data, claim_id):
+        """Fold a duplicate claim into this one (admin): its spans, tags, events and verdicts move here; it then answers 404"""
+        merged = claim_merge.merge_claims(claim_id, data["duplicate"], actor=acting(), if_match=if_match())
+        return saved(present_claim(merged, query["offsets"]), etag_for(merged.claim))

@@ -445,6 +445,7 @@ PATH_BODIES = {  # a body that would succeed, so only the id can be wrong
     "POST /v1/claims/{claim_id}/verdicts": {"rating": "unverifiable"},
     "POST /v1/people/{person_id}/merge": {"duplicate": "{person}"},
     "POST /v1/events/{event_id}/merge": {"duplicate": "{event}"},
+    "POST /v1/claims/{claim_id}/merge": {"duplicate": "{claim}"},
 }
 ID_OPERATIONS = [f"{m.upper()} {path}" for path, item in SPEC["paths"].items() if "{" in path
                  for m in item if m in ("get", "post", "patch", "delete", "put")]
@@ -458,7 +459,7 @@ def test_traversal_and_metacharacters_in_url_ids_are_404(api, world, operation):
     if "requestBody" in item:
         assert body is not None, f"{operation}: add a valid body to PATH_BODIES"
         body = json.loads(json.dumps(body).replace('"{person}"', json.dumps(world["person"]))
-                          .replace('"{event}"', json.dumps(world["event"])))
+                          .replace('"{event}"', json.dumps(world["event"])).replace('"{claim}"', json.dumps(world["claim"])))
     other = {"person_id": world["claim"]}.get  # a real id of another kind
     before = snapshot(api)
     failures: list[str] = []
