@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
+from api.domain.webhooks import RETRY_DELAYS
+
 
 def _int(env: dict, name: str, default: int) -> int:
     raw = env.get(name)
@@ -17,6 +19,20 @@ def _int(env: dict, name: str, default: int) -> int:
 
 def _list(env: dict, name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
+
+
+def _seconds_list(env: dict, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """A comma-separated list of whole seconds (each >= 0), or the default."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        values = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        raise SystemExit(f"{name} must be comma-separated whole seconds, got {raw!r}") from None
+    if any(value < 0 for value in values):
+        raise SystemExit(f"{name} may not hold negative seconds, got {raw!r}")
+    return values
 
 
 def _url_template(env: dict, name: str) -> str | None:
@@ -54,6 +70,11 @@ class Config:
     auth_failures_per_minute: int = 20  # failed authentications per client address
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-For / -Proto are believed
     claimreview_url_template: str | None = None  # e.g. https://desk.example/fact-checks/{claim_id}
+    # Webhooks (README, Webhooks): allow endpoints on loopback/private addresses (tests, a closed
+    # network); seconds to wait after each failed attempt; seconds to wait for a receiver's answer.
+    webhooks_allow_private: bool = False
+    webhook_retry_delays: tuple[int, ...] = RETRY_DELAYS
+    webhook_timeout_seconds: int = 15
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Config":
@@ -78,6 +99,9 @@ class Config:
             auth_failures_per_minute=_int(env, "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE", cls.auth_failures_per_minute),
             trusted_proxies=_int(env, "CLAIMTRACK_TRUSTED_PROXIES", cls.trusted_proxies),
             claimreview_url_template=_url_template(env, "CLAIMTRACK_CLAIMREVIEW_URL_TEMPLATE"),
+            webhooks_allow_private=env.get("CLAIMTRACK_WEBHOOKS_ALLOW_PRIVATE", "0") in ("1", "true", "yes"),
+            webhook_retry_delays=_seconds_list(env, "CLAIMTRACK_WEBHOOK_RETRY_DELAYS", cls.webhook_retry_delays),
+            webhook_timeout_seconds=_int(env, "CLAIMTRACK_WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds),
         )
 
     def with_(self, **changes) -> "Config":

@@ -18,6 +18,9 @@ PREFIXES = {
     "mention": "men",
     "key": "key",
     "audit": "aud",
+    "webhook": "whk",
+    "delivery": "dlv",
+    "message": "msg",  # a webhook event: its id is the webhook-id header (Standard Webhooks)
 }
 
 _sqids = Sqids(alphabet="k3x9q2mavb7nc5tr8pzh4wyd6fjegs", min_length=8)

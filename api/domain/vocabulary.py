@@ -18,3 +18,10 @@ DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
 # What a span of a source can be, in its annotations.
 ANNOTATION_KINDS = ("claim", "person", "event", "evidence")
+
+# Webhook event types (README, Webhooks): what a registered endpoint can subscribe to.
+WEBHOOK_EVENT_TYPES = ("claim.created", "claim.updated", "verdict.recorded", "source.created",
+                       "extraction.completed", "job.failed")
+# A delivery's state: waiting for its next attempt, received (2xx), or given up after every attempt.
+DELIVERY_PENDING, DELIVERY_SUCCEEDED, DELIVERY_FAILED = "pending", "succeeded", "failed"
+DELIVERY_STATUSES = (DELIVERY_PENDING, DELIVERY_SUCCEEDED, DELIVERY_FAILED)

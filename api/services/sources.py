@@ -12,7 +12,7 @@ from api.domain.text import UnstorableText, normalize_source_text, text_sha256, 
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND
 from api.models import Appearance, Evidence, Mention, Source
 from api.pagination import Page, paginate
-from api.services import audit, extraction
+from api.services import audit, extraction, outbox
 from api.services.common import (
     check_etag, full_text_match, get_locked_or_404, get_or_404, save_changes, time_filters,
 )
@@ -63,6 +63,7 @@ def create_source(data: dict, *, actor: audit.Actor, extract: bool = False) -> S
                 raise  # not a duplicate: another constraint, a bug to see
             raise _duplicate(existing.id) from None
         audit.record(actor, "create", "source", source.id)
+        outbox.emit_resource("source.created", "source", source.id, "/v1/sources", kind=source.kind)
         if proposals is None:
             return SourceDetails(source, {"claims": 0, "mentions": 0})
         summary = extraction.store_proposals(source, proposals, actor=actor)
