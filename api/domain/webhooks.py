@@ -81,11 +81,12 @@ def forbidden_address(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    for name, flagged in (("loopback", ip.is_loopback), ("private", ip.is_private), ("link-local", ip.is_link_local),
-                          ("multicast", ip.is_multicast), ("reserved", ip.is_reserved),
-                          ("unspecified", ip.is_unspecified)):
+    # The most specific name first: 127.0.0.1 and 169.254.169.254 are "private" to ipaddress as well.
+    for name, flagged in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
+                          ("unspecified", ip.is_unspecified), ("multicast", ip.is_multicast),
+                          ("reserved", ip.is_reserved), ("private", ip.is_private)):
         if flagged:
-            return f"{ip} is a {name} address"
+            return f"{ip}, a {name} address"
     if not ip.is_global:
-        return f"{ip} is not a globally routable address"
+        return f"{ip}, not a globally routable address"
     return None

@@ -70,24 +70,26 @@ def emit_resource(event_type: str, resource: str, pk: int, path: str, **fields) 
 
 def relay_pending(limit: int = RELAY_BATCH) -> list[int]:
     """Turn up to `limit` events not yet relayed into deliveries (one per enabled endpoint that
-    subscribes to the event's type), in one transaction; returns the new deliveries' keys, which
+    subscribes to the event's type and was registered by the time of the event), in one transaction; returns the new deliveries' keys, which
     the caller enqueues. Concurrent relays never relay an event twice: PostgreSQL skips rows another
     relay holds, SQLite runs one writer at a time."""
     with database.atomic():
-        query = (WebhookEvent.select(WebhookEvent.id, WebhookEvent.type)
+        query = (WebhookEvent.select(WebhookEvent.id, WebhookEvent.type, WebhookEvent.created_at)
                  .where(WebhookEvent.relayed_at.is_null()).order_by(WebhookEvent.id).limit(limit))
         if is_postgres():
             query = query.for_update("FOR UPDATE SKIP LOCKED")
         events = list(query)
         if not events:
             return []
-        endpoints = [(e.id, set(json.loads(e.event_types)))
-                     for e in WebhookEndpoint.select(WebhookEndpoint.id, WebhookEndpoint.event_types)
+        endpoints = [(e.id, set(json.loads(e.event_types)), e.created_at) for e in WebhookEndpoint
+                     .select(WebhookEndpoint.id, WebhookEndpoint.event_types, WebhookEndpoint.created_at)
                      .where(WebhookEndpoint.enabled == True)]  # noqa: E712 (a SQL comparison)
         now = utcnow()
+        # An endpoint hears of the events that happen once it is registered, not of older ones.
         rows = [{"endpoint": endpoint_id, "event": event.id, "status": DELIVERY_PENDING, "next_attempt_at": now,
                  "created_at": now}
-                for event in events for endpoint_id, types in endpoints if event.type in types]
+                for event in events for endpoint_id, types, since in endpoints
+                if event.type in types and event.created_at >= since]
         ids = []
         for start in range(0, len(rows), 200):
             chunk = rows[start:start + 200]

@@ -6,7 +6,7 @@ endpoints); a role below the operation's minimum → 403 problem+json and nothin
 minimum role and above get through (a 2xx: each request is built to succeed).
 
 Minimum roles: GET → reader; POST/PATCH → checker; DELETE → admin; and admin for everything
-under /v1/keys and /v1/audit and for POST /v1/people/{person_id}/merge.
+under /v1/keys, /v1/audit and /v1/webhooks and for POST /v1/people/{person_id}/merge.
 
 An operation that openapi.yaml gains without a request builder in MATRIX fails here: add it.
 """
@@ -32,7 +32,9 @@ RANK = {role: rank for rank, role in enumerate(ROLES)}
 # Open without a key. The first two are documented operations; the others serve the document itself.
 OPEN_OPERATIONS = {"GET /healthz", "GET /readyz"}
 UNDOCUMENTED_OPEN = ("GET /openapi.json", "GET /openapi.yaml", "GET /docs")
-ADMIN_ONLY_PREFIXES = ("/v1/keys", "/v1/audit")
+ADMIN_ONLY_PREFIXES = ("/v1/keys", "/v1/audit", "/v1/webhooks")
+# A public address (never sent to: the endpoints here subscribe to job.failed, which no request makes).
+WEBHOOK_URL = "https://93.184.215.14/hooks/claimtrack"
 ADMIN_ONLY = {"POST /v1/people/{person_id}/merge", "POST /v1/events/{event_id}/merge"}
 
 
@@ -83,6 +85,8 @@ class World:
     event: str
     claim: str
     verdict: str
+    webhook: str
+    delivery: str
     numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def unique(self, text: str) -> str:
@@ -105,12 +109,16 @@ class World:
     def fresh_claim(self) -> str:
         return self._create("/v1/claims", {"appearances": [{"source": self.source, "start": 0, "end": 12}]})
 
+    def fresh_webhook(self) -> str:
+        return self._create("/v1/webhooks", {"url": WEBHOOK_URL, "event_types": ["job.failed"]})
+
     def fresh_key(self) -> str:
         return self._create("/v1/keys", {"name": self.unique("spare key"), "role": "reader"})
 
     def path_ids(self) -> dict[str, str]:
         return {"source_id": self.source, "person_id": self.person, "event_id": self.event,
-                "claim_id": self.claim, "verdict_id": self.verdict}
+                "claim_id": self.claim, "verdict_id": self.verdict, "webhook_id": self.webhook,
+                "delivery_id": self.delivery}
 
 
 @dataclass
@@ -173,6 +181,13 @@ MATRIX: dict[str, Callable[[World], Call]] = {
     "POST /v1/keys": lambda w: Call(json={"name": w.unique("new key"), "role": "reader"}),
     "DELETE /v1/keys/{key_id}": lambda w: Call(ids={"key_id": w.fresh_key()}),
     "GET /v1/audit": plain,
+    "GET /v1/webhooks": plain,
+    "POST /v1/webhooks": lambda w: Call(json={"url": WEBHOOK_URL, "event_types": ["job.failed"]}),
+    "GET /v1/webhooks/{webhook_id}": plain,
+    "PATCH /v1/webhooks/{webhook_id}": lambda w: Call(json={"description": "Edited description"}),
+    "DELETE /v1/webhooks/{webhook_id}": lambda w: Call(ids={"webhook_id": w.fresh_webhook()}),
+    "GET /v1/webhooks/{webhook_id}/deliveries": plain,
+    "POST /v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": plain,
 }
 
 CALLERS = (None, "revoked", "reader", "checker", "admin")
@@ -204,8 +219,24 @@ def world(shared_api) -> World:
     verdict = api.post(f"/v1/claims/{claim.json['id']}/verdicts",
                        json={"rating": "unverifiable", "rationale": "Nobody else was in the room."})
     assert verdict.status_code == 201, verdict.json
+    webhook, delivery = webhook_with_a_delivery(api)
     return World(api=api, source=source, person=person.json["id"], event=event.json["id"],
-                 claim=claim.json["id"], verdict=verdict.json["id"])
+                 claim=claim.json["id"], verdict=verdict.json["id"], webhook=webhook, delivery=delivery)
+
+
+def webhook_with_a_delivery(api) -> tuple[str, str]:
+    """An endpoint for job.failed, and one delivery of a job.failed event to it (written and relayed
+    as the queue would: no request makes a job fail)."""
+    from api.db import database
+    from api.domain.ids import encode_id
+    from api.services import outbox
+    webhook = api.post("/v1/webhooks", json={"url": WEBHOOK_URL, "event_types": ["job.failed"]}, role="admin")
+    assert webhook.status_code == 201, webhook.json
+    with database.connection_context():
+        with database.atomic():
+            outbox.emit("job.failed", {"id": "job_x"})
+        (delivery,) = outbox.relay_pending()
+    return webhook.json["id"], encode_id("delivery", delivery)
 
 
 def concrete_url(path: str, ids: dict[str, str]) -> str:
