@@ -18,6 +18,7 @@ PREFIXES = {
     "mention": "men",
     "key": "key",
     "audit": "aud",
+    "job": "job",
     "webhook": "whk",
     "delivery": "dlv",
     "message": "msg",  # a webhook event: its id is the webhook-id header (Standard Webhooks)

@@ -3,6 +3,7 @@ from api.models.audit import AuditEntry
 from api.models.base import utcnow
 from api.models.claim import Appearance, Claim, ClaimEvent, ClaimTag
 from api.models.event import Event, EventParticipant
+from api.models.job import Job
 from api.models.key import ApiKey
 from api.models.mention import Mention
 from api.models.person import Person, PersonNameToken
@@ -12,7 +13,7 @@ from api.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ApiKey", "AuditEntry", "Appearance", "Claim", "ClaimEvent", "ClaimTag", "Event", "EventParticipant", "Evidence",
-    "IdempotentRequest", "Verdict",
+    "IdempotentRequest", "Job", "Verdict",
     "Mention", "Person", "PersonNameToken", "Source", "utcnow",
     "WebhookDelivery", "WebhookEndpoint", "WebhookEvent",
 ]

@@ -44,6 +44,16 @@ class DeliverySettings:
         return self.connect_timeout + 2 * self.read_timeout + 30
 
 
+SETTINGS = DeliverySettings()
+
+
+def configure(config) -> None:
+    """Take the delivery settings from a Config (create_app calls it; so does every worker)."""
+    global SETTINGS
+    SETTINGS = DeliverySettings(allow_private=config.webhooks_allow_private, delays=config.webhook_retry_delays,
+                                read_timeout=float(config.webhook_timeout_seconds))
+
+
 @dataclass(frozen=True)
 class Leased:
     url: str

@@ -9,21 +9,20 @@ skipped. A claim is linked to the events its span mentions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 
 from peewee import fn
 
-from api.capacity import extraction_slot, off_the_event_loop
 from api.db import database
 from api.domain.errors import Invalid, TooLarge
+from api.domain.ids import decode_id, encode_id
 from api.domain.events import event_name_key, same_event
 from api.domain.ids import encode_id
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND, EXTRACTED
-from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
+from api.extraction import MAX_CHARS, ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
 from api.models import Appearance, Claim, ClaimEvent, Event, EventParticipant, Mention, Person, PersonNameToken, Source
-from api.services import audit, outbox
+from api.services import audit, jobs, outbox
 from api.services.claims import CLAIMS_PATH, ClaimDetails, written_claims
 from api.services.common import get_locked_or_404, get_or_404, save_changes
 from api.services.people import aliases_text, index_names
@@ -154,14 +153,24 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
     return summary
 
 
+def _too_long(error: TextTooLong) -> TooLarge:
+    return TooLarge(f"{error}: split the text into several sources to extract from it.",
+                    slug="text-too-long-to-extract")
+
+
+def check_extractable_length(text: str) -> None:
+    """TooLarge when the text is over the pipeline's limit (api.extraction.MAX_CHARS): checked
+    before a job is started, so such a request stores nothing."""
+    if len(text) > MAX_CHARS:
+        raise _too_long(TextTooLong(len(text), MAX_CHARS))
+
+
 def _extract(text: str, known: dict[str, Person], kind: str) -> ExtractionResult:
     try:
-        with extraction_slot():
-            return off_the_event_loop(partial(extract, kind=kind), text,
-                                      [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
+        return extract(text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()],
+                       kind=kind)
     except TextTooLong as error:
-        raise TooLarge(f"{error}: split the text into several sources to extract from it.",
-                       slug="text-too-long-to-extract") from None
+        raise _too_long(error) from None
     except ExtractionInputError as error:
         raise Invalid(None, str(error), slug="cannot-extract") from None
 
@@ -193,6 +202,53 @@ def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor)
                          people=[encode_id("person", p.id) for p in summary.people],
                          events=[encode_id("event", e.id) for e in summary.events], mentions=summary.mentions)
     return summary
+
+
+def summary_ids(source_id: int, summary: ExtractionSummary) -> dict:
+    """What a run stored, as the public ids a job's result shows (summary_from_ids reads it back)."""
+    return {"source": encode_id("source", source_id),
+            "people": [encode_id("person", p.id) for p in summary.people],
+            "matched_people": [encode_id("person", p.id) for p in summary.matched_people],
+            "events": [encode_id("event", e.id) for e in summary.events],
+            "claims": [encode_id("claim", c.claim.id) for c in summary.claims],
+            "mentions": summary.mentions}
+
+
+def summary_from_ids(result: dict) -> ExtractionSummary:
+    """The ExtractionSummary a job's result (summary_ids) names, read back from the database
+    (rows deleted since are left out)."""
+    def rows(model, kind, ids):
+        keys = [decode_id(kind, i) for i in ids]
+        found = {r.id: r for r in model.select().where(model.id.in_(keys))} if keys else {}
+        return [found[k] for k in keys if k in found]
+    return ExtractionSummary(
+        people=rows(Person, "person", result.get("people", [])),
+        matched_people=rows(Person, "person", result.get("matched_people", [])),
+        events=rows(Event, "event", result.get("events", [])),
+        claims=written_claims(rows(Claim, "claim", result.get("claims", []))),
+        mentions=result.get("mentions", 0))
+
+
+EXTRACTION_JOB = "extraction"  # the job kind (api/jobs/kinds/extraction.py)
+
+
+def submit_extraction(pk: int, *, actor: audit.Actor, role: str | None = None):
+    """Start an extraction job for a stored source; returns the Job row. NotFound (no such
+    source) and TooLarge (over the pipeline's limit) are raised here, before any job exists."""
+    source = get_or_404(Source, pk)
+    check_extractable_length(source.text)
+    return jobs.submit(EXTRACTION_JOB, {"source_id": pk}, actor=actor, role=role)
+
+
+def extract_in_job(run, source_pk: int) -> None:
+    """The extraction job (api/jobs/kinds/extraction.py): the pipeline outside any transaction,
+    then what it proposes stored in one transaction with the job's success (a killed run stores
+    nothing). NotFound, TooLarge, Invalid fail the job."""
+    source = get_or_404(Source, source_pk)
+    proposals = propose(source.text, source.kind)
+    with run.atomic():
+        summary = store_proposals(get_locked_or_404(Source, source_pk), proposals, actor=run.actor)
+        run.succeed(summary_ids(source_pk, summary))
 
 
 def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:

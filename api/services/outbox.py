@@ -102,3 +102,9 @@ def relay_pending(limit: int = RELAY_BATCH) -> list[int]:
 
 def _insert_sqlite(rows: list[dict]) -> list[int]:
     return [WebhookDelivery.insert(**row).execute() for row in rows]
+
+
+def emit_job_failed(job_pk: int, kind: str, problem: dict) -> WebhookEvent:
+    """The `job.failed` event of a job marked failed for good, in the transaction that marks it
+    (api.services.jobs calls it): data `{"id", "href", "kind", "error"}`, `error` the job's problem object."""
+    return emit_resource("job.failed", "job", job_pk, "/v1/jobs", kind=kind, error=problem)

@@ -140,7 +140,7 @@ def list_deliveries(endpoint_pk: int, filters: dict, *, sort: str, cursor: str |
 def redeliver(endpoint_pk: int, delivery_pk: int, *, actor: audit.Actor) -> DeliveryDetails:
     """Send a delivery again, whatever its state: a new round of attempts (the count starts over,
     the retry schedule too) with the same webhook-id, so a receiver that has it already can tell.
-    The caller enqueues it. NotFound for an unknown endpoint or a delivery not of this endpoint."""
+    It is enqueued once committed. NotFound for an unknown endpoint or a delivery not of this endpoint."""
     with database.atomic():
         _get(endpoint_pk)
         delivery = (WebhookDelivery.select(WebhookDelivery, WebhookEvent.id, WebhookEvent.type).join(WebhookEvent)
@@ -151,4 +151,6 @@ def redeliver(endpoint_pk: int, delivery_pk: int, *, actor: audit.Actor) -> Deli
         delivery.lease_until = delivery.delivered_at = None
         delivery.save()
         audit.record(actor, "redeliver", "webhook", endpoint_pk, delivery=encode_id("delivery", delivery_pk))
+    from api.jobs import queue  # the transport, imported late (as api.services.jobs does)
+    queue.current().claimtrack_tasks["webhooks.deliver"](delivery_pk)
     return DeliveryDetails(delivery, delivery.event)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import logging
+
 from flask import Response, current_app, url_for
 from flask.views import MethodView
 
 from api.auth import never_replay, requires_role
+from api.jobs.kinds.webhooks import relay_soon
 from api.presenters.webhooks import present_created_webhook, present_delivery, present_webhook
 from api.services import webhooks
 from api.views.common import Blueprint, acting, page_result, split_query
@@ -12,9 +15,23 @@ from schemas.webhooks import (
     WebhookPageSchema, WebhookQuerySchema, WebhookSchema, WebhookUpdateSchema,
 )
 
+log = logging.getLogger(__name__)
+
 blp = Blueprint("webhooks", __name__, url_prefix="/v1/webhooks",
                 description="Webhook endpoints (admin): events signed per Standard Webhooks, delivered with retries. "
                             "The secret is shown once.")
+
+
+def relay_after_requests(app) -> None:
+    """After a request whose changes emitted webhook events (and committed), enqueue their relay.
+    A queue that cannot be reached costs the request nothing: the periodic sweep relays later."""
+    @app.after_request
+    def _relay(response):
+        try:
+            relay_soon()
+        except Exception:
+            log.warning("webhooks: could not enqueue the relay; the sweep will send it", exc_info=True)
+        return response
 
 
 def _allow_private() -> bool:

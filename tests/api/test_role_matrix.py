@@ -33,8 +33,10 @@ RANK = {role: rank for rank, role in enumerate(ROLES)}
 OPEN_OPERATIONS = {"GET /healthz", "GET /readyz"}
 UNDOCUMENTED_OPEN = ("GET /openapi.json", "GET /openapi.yaml", "GET /docs")
 ADMIN_ONLY_PREFIXES = ("/v1/keys", "/v1/audit", "/v1/webhooks")
-# A public address (never sent to: the endpoints here subscribe to job.failed, which no request makes).
+# A public address, never sent to: the endpoints here are disabled (a delivery to a disabled endpoint
+# fails without a request).
 WEBHOOK_URL = "https://93.184.215.14/hooks/claimtrack"
+WEBHOOK = {"url": WEBHOOK_URL, "event_types": ["job.failed"], "enabled": False}
 ADMIN_ONLY = {"POST /v1/people/{person_id}/merge", "POST /v1/events/{event_id}/merge"}
 
 
@@ -110,7 +112,7 @@ class World:
         return self._create("/v1/claims", {"appearances": [{"source": self.source, "start": 0, "end": 12}]})
 
     def fresh_webhook(self) -> str:
-        return self._create("/v1/webhooks", {"url": WEBHOOK_URL, "event_types": ["job.failed"]})
+        return self._create("/v1/webhooks", WEBHOOK)
 
     def fresh_key(self) -> str:
         return self._create("/v1/keys", {"name": self.unique("spare key"), "role": "reader"})
@@ -182,7 +184,7 @@ MATRIX: dict[str, Callable[[World], Call]] = {
     "DELETE /v1/keys/{key_id}": lambda w: Call(ids={"key_id": w.fresh_key()}),
     "GET /v1/audit": plain,
     "GET /v1/webhooks": plain,
-    "POST /v1/webhooks": lambda w: Call(json={"url": WEBHOOK_URL, "event_types": ["job.failed"]}),
+    "POST /v1/webhooks": lambda w: Call(json=WEBHOOK),
     "GET /v1/webhooks/{webhook_id}": plain,
     "PATCH /v1/webhooks/{webhook_id}": lambda w: Call(json={"description": "Edited description"}),
     "DELETE /v1/webhooks/{webhook_id}": lambda w: Call(ids={"webhook_id": w.fresh_webhook()}),
@@ -225,18 +227,20 @@ def world(shared_api) -> World:
 
 
 def webhook_with_a_delivery(api) -> tuple[str, str]:
-    """An endpoint for job.failed, and one delivery of a job.failed event to it (written and relayed
-    as the queue would: no request makes a job fail)."""
+    """A disabled endpoint and one delivery to it of a job.failed event (stored directly: no request
+    makes a job fail, and the relay skips disabled endpoints)."""
     from api.db import database
-    from api.domain.ids import encode_id
+    from api.domain.ids import decode_id, encode_id
+    from api.models import WebhookDelivery
     from api.services import outbox
-    webhook = api.post("/v1/webhooks", json={"url": WEBHOOK_URL, "event_types": ["job.failed"]}, role="admin")
+    webhook = api.post("/v1/webhooks", json=WEBHOOK, role="admin")
     assert webhook.status_code == 201, webhook.json
     with database.connection_context():
         with database.atomic():
-            outbox.emit("job.failed", {"id": "job_x"})
-        (delivery,) = outbox.relay_pending()
-    return webhook.json["id"], encode_id("delivery", delivery)
+            event = outbox.emit("job.failed", {"id": "job_x"})
+            delivery = WebhookDelivery.create(endpoint=decode_id("webhook", webhook.json["id"]), event=event.id,
+                                              status="pending")
+    return webhook.json["id"], encode_id("delivery", delivery.id)
 
 
 def concrete_url(path: str, ids: dict[str, str]) -> str:
