@@ -8,7 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import capacity, problems
+from api import problems
 from api.auth import init_auth
 from api.config import Config
 from api.db import bind, database, open_database
@@ -106,7 +106,6 @@ def create_app(config: Config | None = None) -> Flask:
         # are counted by, is the one the proxy puts in X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
 
-    capacity.configure(config.extraction_concurrency, config.extraction_wait_seconds)
     queue.configure(config)
     jobs.configure(lease_seconds=config.job_lease_seconds, max_attempts=config.job_max_attempts)
     delivery.configure(config)

@@ -64,8 +64,6 @@ class Config:
     organization_url: str | None = None
     public_url: str | None = None
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
-    extraction_concurrency: int = 1  # extractions running at once per server process
-    extraction_wait_seconds: int = 30  # how long a request waits for a slot before 503
     rate_limit_storage_url: str = "memory://"
     auth_failures_per_minute: int = 20  # failed authentications per client address
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-For / -Proto are believed
@@ -101,8 +99,6 @@ class Config:
             organization_url=env.get("CLAIMTRACK_ORGANIZATION_URL") or None,
             public_url=(env.get("CLAIMTRACK_PUBLIC_URL") or "").rstrip("/") or None,
             allowed_hosts=_list(env, "CLAIMTRACK_ALLOWED_HOSTS") or cls.allowed_hosts,
-            extraction_concurrency=_int(env, "CLAIMTRACK_EXTRACTION_CONCURRENCY", cls.extraction_concurrency),
-            extraction_wait_seconds=_int(env, "CLAIMTRACK_EXTRACTION_WAIT_SECONDS", cls.extraction_wait_seconds),
             rate_limit_storage_url=env.get("CLAIMTRACK_RATELIMIT_STORAGE_URL") or cls.rate_limit_storage_url,
             auth_failures_per_minute=_int(env, "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE", cls.auth_failures_per_minute),
             trusted_proxies=_int(env, "CLAIMTRACK_TRUSTED_PROXIES", cls.trusted_proxies),

@@ -12,7 +12,7 @@ from api.app import create_app
 from api.config import Config
 from api.db import database, migrate
 from api.jobs import queue
-from api.jobs.testing import running_consumer
+from api.jobs.consumers import running_consumer
 from api.services.keys import create_key
 from tests.support import ApiClient, empty_tables, post_samples, serving
 

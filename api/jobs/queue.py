@@ -26,6 +26,7 @@ from huey.consumer import Consumer
 
 from api.config import Config
 from api.db import sqlite_path
+from api.services import jobs
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,9 @@ def pending_job_ids() -> set[int]:
         if task.name.endswith("run_job") and task.args:
             ids.add(task.args[0])
     return ids
+
+
+jobs.use_transport(enqueue)
 
 
 class ThreadConsumer(Consumer):

@@ -62,13 +62,15 @@ class Heartbeat(threading.Thread):
                 log.warning("job %s: heartbeat failed", self.run_.job_id, exc_info=True)
 
 
-def run_job(job_id: int) -> None:
-    """Run the job with this key, if it is still queued (another message may have run it)."""
+def run_job(job_id: int, on_progress=None) -> None:
+    """Run the job with this key, if it is still queued (another message may have run it).
+    `on_progress(done, total)`: for a command running a job in its own process."""
     from api.jobs.registry import KINDS
     with database.connection_context():
         run = jobs.start(job_id)
     if run is None:
         return
+    run.on_progress = on_progress
     heartbeat = Heartbeat(run)
     heartbeat.start()
     try:

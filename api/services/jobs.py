@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from api.models import Job, utcnow
 from api.pagination import Page, paginate
 from api.services.audit import Actor
 from api.services import outbox
+
+log = logging.getLogger(__name__)
 
 # Retry backoff after a crashed run: BACKOFF_BASE * 2**(attempts-1) seconds, at most BACKOFF_MAX.
 BACKOFF_BASE, BACKOFF_MAX = 5.0, 300.0
@@ -46,20 +49,36 @@ class Viewer:
     role: str
 
 
+# The transport: api.jobs.queue registers its `enqueue` here (services know nothing of huey).
+_TRANSPORT: dict = {"send": None}
+
+
+def use_transport(send) -> None:
+    """Set the function that puts a job's key on the queue: send(job_id, delay=seconds)."""
+    _TRANSPORT["send"] = send
+
+
 def _enqueue(job_id: int, delay: float = 0) -> None:
-    from api.jobs import queue  # the transport; imported late so that services load without huey set up
-    queue.enqueue(job_id, delay=delay)
+    """Send the job's message. If the queue cannot be reached the job stays queued, and `recover`
+    sends it again once its lease has expired: never lost, only late."""
+    try:
+        _TRANSPORT["send"](job_id, delay=delay)
+    except Exception:
+        log.warning("job %s: the queue could not be reached; recovery will send it again", job_id, exc_info=True)
 
 
-def submit(kind: str, params: dict, *, actor: Actor, role: str | None = None, total: int | None = None) -> Job:
-    """Store a queued job of `kind` with JSON-able `params` and put it on the queue.
+def submit(kind: str, params: dict, *, actor: Actor, role: str | None = None, total: int | None = None,
+           max_attempts: int | None = None, send: bool = True) -> Job:
+    """Store a queued job of `kind` with JSON-able `params` and put it on the queue (unless not
+    `send`: a command that runs the job itself, see api.jobs.tasks.run_job).
 
     Inside a transaction wrapped in `sending_after_commit` the message is sent once it commits
     (a job whose row rolled back is never run); otherwise at once. Returns the Job row."""
     job = Job.create(kind=kind, params=json.dumps(params, sort_keys=True), actor_key_id=actor.key_id,
                      actor_name=actor.name, actor_role=role, progress_total=total,
-                     max_attempts=SETTINGS["max_attempts"], lease_until=_lease_end())
-    after_commit(lambda: _enqueue(job.id))
+                     max_attempts=max_attempts or SETTINGS["max_attempts"], lease_until=_lease_end())
+    if send:
+        after_commit(lambda: _enqueue(job.id))
     return job
 
 
@@ -111,10 +130,13 @@ class JobRun:
     params: dict
     actor: Actor
     finished: bool = False
+    on_progress: object = None  # called with (done, total) too: a command following its own job
 
     def progress(self, done: int, total: int | None = None) -> None:
-        """Record done/total (and renew the lease), in a transaction of its own: call it between
-        the job's own transactions, not inside one."""
+        """Record done/total (and renew the lease). Between the job's transactions others see it
+        at once; inside `atomic` it commits with the job's writes (`on_progress` still hears it)."""
+        if self.on_progress is not None:
+            self.on_progress(done, total)
         values = {Job.progress_done: done, Job.updated_at: utcnow(), Job.lease_until: _lease_end()}
         if total is not None:
             values[Job.progress_total] = total
@@ -289,6 +311,13 @@ def wait_for(pk: int, seconds: float) -> Job:
             return job
         time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
         interval = min(0.25, interval * 1.5)
+
+
+def finished_jobs(pks: list[int]) -> dict[int, Job]:
+    """Those of these jobs that have finished (succeeded or failed), by key."""
+    if not pks:
+        return {}
+    return {job.id: job for job in Job.select().where(Job.id.in_(pks) & Job.status.in_(JOB_FINISHED))}
 
 
 def job_result(job: Job) -> dict | None:

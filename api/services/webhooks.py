@@ -22,6 +22,14 @@ from api.services import audit
 
 FORBIDDEN_URL = "forbidden-webhook-url"
 
+# The transport: api.jobs.kinds.webhooks registers how a delivery is enqueued (services know nothing of huey).
+_TRANSPORT: dict = {"deliver": None}
+
+
+def use_transport(deliver) -> None:
+    """Set the function that enqueues a delivery attempt now: deliver(delivery_pk)."""
+    _TRANSPORT["deliver"] = deliver
+
 
 @dataclass(frozen=True)
 class CreatedEndpoint:
@@ -151,6 +159,5 @@ def redeliver(endpoint_pk: int, delivery_pk: int, *, actor: audit.Actor) -> Deli
         delivery.lease_until = delivery.delivered_at = None
         delivery.save()
         audit.record(actor, "redeliver", "webhook", endpoint_pk, delivery=encode_id("delivery", delivery_pk))
-    from api.jobs import queue  # the transport, imported late (as api.services.jobs does)
-    queue.current().claimtrack_tasks["webhooks.deliver"](delivery_pk)
+    _TRANSPORT["deliver"](delivery_pk)
     return DeliveryDetails(delivery, delivery.event)

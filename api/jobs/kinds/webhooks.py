@@ -18,7 +18,7 @@ from huey import crontab
 
 from api.db import database
 from api.jobs.tasks import after_task, extra_task
-from api.services import delivery, outbox
+from api.services import delivery, outbox, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -79,4 +79,5 @@ def sweep() -> int:
     return len(late)
 
 
+webhooks.use_transport(enqueue_delivery)  # redeliver (api.services.webhooks) enqueues through it
 after_task(relay_soon)  # events a job emitted (extraction.completed, job.failed) go out when it ends

@@ -1,4 +1,4 @@
-"""Running a real consumer inside a process (tests, benchmarks): `with running_consumer(huey): …`."""
+"""Running a real consumer inside a process (tests, `claimtrack ingest --extract`, benchmarks): `with running_consumer(huey): …`."""
 from __future__ import annotations
 
 from contextlib import contextmanager
