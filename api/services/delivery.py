@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -111,6 +112,23 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
 
 
+_clients = threading.local()
+
+
+def _client(settings: DeliverySettings) -> httpx.Client:
+    """This thread's HTTP client for these settings: one TLS context per worker thread, not one per
+    attempt (building a client is most of an attempt's CPU)."""
+    client = getattr(_clients, "client", None)
+    if client is None or _clients.settings != settings:
+        timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+        # No kept-alive connections: they are pooled by address, and one opened (and its TLS
+        # certificate checked) for one host name must not carry a request for another at that address.
+        client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+                              limits=httpx.Limits(max_keepalive_connections=0))
+        _clients.client, _clients.settings = client, settings
+    return client
+
+
 def send(leased: Leased, settings: DeliverySettings) -> Outcome:
     """POST the event to the endpoint, signed now; the answer's body is never read."""
     try:
@@ -120,14 +138,13 @@ def send(leased: Leased, settings: DeliverySettings) -> Outcome:
     headers = {"content-type": "application/json", "user-agent": USER_AGENT,
                "host": urlsplit(leased.url).netloc,
                **signed_headers(leased.secret, leased.msg_id, int(time.time()), leased.body)}
-    timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
     extensions = {"sni_hostname": host} if leased.url.startswith("https:") else {}
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            request = client.build_request("POST", _pinned(leased.url, addresses[0]), headers=headers,
-                                           content=leased.body.encode("utf-8"), extensions=extensions)
-            response = client.send(request, stream=True)
-            response.close()
+        client = _client(settings)
+        request = client.build_request("POST", _pinned(leased.url, addresses[0]), headers=headers,
+                                       content=leased.body.encode("utf-8"), extensions=extensions)
+        response = client.send(request, stream=True)
+        response.close()
     except httpx.HTTPError as error:
         return Outcome(None, _describe(error))
     if 200 <= response.status_code < 300:

@@ -228,10 +228,19 @@ def world(shared_api) -> World:
     assert verdict.status_code == 201, verdict.json
     job = api.post(f"/v1/sources/{sources['000']}/extraction")
     assert job.status_code == 202, job.json
+    finished(api, job.json["id"])  # its writes (and audit entries) land before any "nothing changed" check
     webhook, delivery = webhook_with_a_delivery(api)
     return World(api=api, source=source, person=person.json["id"], event=event.json["id"],
                  claim=claim.json["id"], verdict=verdict.json["id"], job=job.json["id"],
                  webhook=webhook, delivery=delivery)
+
+
+def finished(api, job: str, timeout: float = 300.0) -> None:
+    import time
+    deadline = time.monotonic() + timeout
+    while api.get(f"/v1/jobs/{job}", role="admin").json["status"] not in ("succeeded", "failed"):
+        assert time.monotonic() < deadline, f"job {job} did not finish in {timeout} s"
+        time.sleep(0.1)
 
 
 def webhook_with_a_delivery(api) -> tuple[str, str]:
