@@ -18,3 +18,15 @@ def running_consumer(huey: Huey, *, workers: int = 2, periodic: bool = True):
         yield consumer
     finally:
         consumer.stop(graceful=True)
+
+
+@contextmanager
+def submitting_to(huey: Huey):
+    """Send this process's job messages to `huey` for a while (a test driving worker processes
+    on a store of their own), then to the queue it used before."""
+    previous = queue.current()
+    queue.use(huey)
+    try:
+        yield huey
+    finally:
+        queue.use(previous)
