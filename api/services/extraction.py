@@ -1,7 +1,7 @@
 """Running the extraction pipeline on a stored source and keeping what it proposes.
 
-Proposals are stored as `origin: extracted` (claims `unreviewed`). Running again adds nothing
-twice, and nothing a human created or reviewed is changed: extracted people resolve to stored
+Run as a job (`submit_extraction`, then `extract_in_job` in a worker). Proposals are stored as
+`origin: extracted` (claims `unreviewed`). Running again adds nothing twice, and nothing a human created or reviewed is changed: extracted people resolve to stored
 people by alias, extracted events to stored events (api.domain.events.same_event: kind, name,
 date within a day, place), and a proposed claim overlapping any claim already anchored there is
 skipped. A claim is linked to the events its span mentions.
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from api.db import database
 from api.domain.errors import Invalid, TooLarge
 from api.domain.ids import decode_id, encode_id
 from api.domain.events import event_name_key, same_event
@@ -249,11 +248,3 @@ def extract_in_job(run, source_pk: int) -> None:
     with run.atomic():
         summary = store_proposals(get_locked_or_404(Source, source_pk), proposals, actor=run.actor)
         run.succeed(summary_ids(source_pk, summary), done=1)
-
-
-def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:
-    """Extract from a stored source and keep the proposals (nothing twice); NotFound, TooLarge, Invalid."""
-    source = get_or_404(Source, pk)
-    proposals = propose(source.text, source.kind)
-    with database.atomic():
-        return store_proposals(get_locked_or_404(Source, pk), proposals, actor=actor)
