@@ -17,18 +17,18 @@ from api.errors import Problem, http_exception_response, invalid, register_error
 from api.idempotency import init_idempotency
 import api.jobs.kinds  # noqa: F401  every job kind, so that who may see which is known
 from api.jobs import queue
-from api.services import jobs
+from api.services import delivery, jobs
 from api.openapi import complete_spec
 from api.ratelimit import init_rate_limits
 from api.web import LimitStreamedBodies, init_web
 from api.views.common import register_id_converters
 from api.views import (
-    audit, claimreviews, claims, events, exports, health, jobs as job_views, keys, people, review_page, sources, verdicts,
+    audit, claimreviews, claims, events, exports, health, jobs as job_views, keys, people, review_page, sources, verdicts, webhooks,
 )
 from schemas.common import ProblemSchema
 
 BLUEPRINTS = (health.blp, sources.blp, people.blp, events.blp, claims.blp, verdicts.blp, claimreviews.blp,
-              keys.blp, audit.blp, exports.blp, job_views.blp)
+              keys.blp, audit.blp, exports.blp, job_views.blp, webhooks.blp)
 
 
 class ClaimtrackApi(Api):
@@ -108,6 +108,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     queue.configure(config)
     jobs.configure(lease_seconds=config.job_lease_seconds, max_attempts=config.job_max_attempts)
+    delivery.configure(config)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
     app.extensions["claimtrack_db"] = db
 
@@ -123,6 +124,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_rate_limits(app, config.rate_limit_per_minute, config.auth_failures_per_minute, config.rate_limit_storage_url)
     app.before_request(_check_input)
     init_idempotency(app)
+    webhooks.relay_after_requests(app)
     init_web(app, config.cors_origins)
     app.register_blueprint(problems.blp)
     register_error_handlers(app)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
+from api.domain.webhooks import RETRY_DELAYS
+
 
 def _int(env: dict, name: str, default: int) -> int:
     raw = env.get(name)
@@ -17,6 +19,20 @@ def _int(env: dict, name: str, default: int) -> int:
 
 def _list(env: dict, name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
+
+
+def _seconds_list(env: dict, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """A comma-separated list of whole seconds (each >= 0), or the default."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        values = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        raise SystemExit(f"{name} must be comma-separated whole seconds, got {raw!r}") from None
+    if any(value < 0 for value in values):
+        raise SystemExit(f"{name} may not hold negative seconds, got {raw!r}")
+    return values
 
 
 def _url_template(env: dict, name: str) -> str | None:
@@ -60,6 +76,11 @@ class Config:
     job_lease_seconds: int = 60  # a running job renews its lease every third of this; past it, it is taken for dead
     job_max_attempts: int = 3  # runs of a job before it is marked failed (a crashed worker, a database outage)
     prefer_wait_max_seconds: int = 60  # the cap on `Prefer: wait=N` (RFC 7240)
+    # Webhooks (README, Webhooks): allow endpoints on loopback/private addresses (tests, a closed
+    # network); seconds to wait after each failed attempt; seconds to wait for a receiver's answer.
+    webhooks_allow_private: bool = False
+    webhook_retry_delays: tuple[int, ...] = RETRY_DELAYS
+    webhook_timeout_seconds: int = 15
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Config":
@@ -88,6 +109,9 @@ class Config:
             job_lease_seconds=_int(env, "CLAIMTRACK_JOB_LEASE_SECONDS", cls.job_lease_seconds),
             job_max_attempts=_int(env, "CLAIMTRACK_JOB_MAX_ATTEMPTS", cls.job_max_attempts),
             prefer_wait_max_seconds=_int(env, "CLAIMTRACK_PREFER_WAIT_MAX_SECONDS", cls.prefer_wait_max_seconds),
+            webhooks_allow_private=env.get("CLAIMTRACK_WEBHOOKS_ALLOW_PRIVATE", "0") in ("1", "true", "yes"),
+            webhook_retry_delays=_seconds_list(env, "CLAIMTRACK_WEBHOOK_RETRY_DELAYS", cls.webhook_retry_delays),
+            webhook_timeout_seconds=_int(env, "CLAIMTRACK_WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds),
         )
 
     def with_(self, **changes) -> "Config":

@@ -75,6 +75,10 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
                      "this address: wait the Retry-After seconds."),
     "database-unavailable": (503, "Database unavailable", "The database could not be reached or stayed locked; "
                              "retry after the Retry-After seconds."),
+    "forbidden-webhook-url": (422, "Forbidden webhook URL", "A webhook endpoint's URL must be an absolute http(s) URL "
+                              "without user or password whose host resolves, and only to public addresses: loopback, "
+                              "private, link-local, multicast and reserved addresses are refused (at registration and "
+                              "again at every delivery) unless the operator sets CLAIMTRACK_WEBHOOKS_ALLOW_PRIVATE=1."),
     "schema-not-ready": (503, "Schema not ready", "The database has no schema, or one behind the code: run "
                          "`claimtrack init-db`."),
 }

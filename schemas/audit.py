@@ -7,8 +7,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from api.domain.ids import decode_id, encode_id, kind_of_id
 from schemas.common import PublicId, Timestamp, list_query_schema, page_schema
 
-ACTIONS = ("create", "update", "delete", "merge", "verdict", "revoke", "extract")
-RESOURCE_TYPES = ("source", "person", "event", "claim", "key")
+ACTIONS = ("create", "update", "delete", "merge", "verdict", "revoke", "extract", "redeliver")
+RESOURCE_TYPES = ("source", "person", "event", "claim", "key", "webhook")
 
 
 class ResourceId(fields.String):
@@ -19,7 +19,7 @@ class ResourceId(fields.String):
         kind = kind_of_id(value)
         pk = decode_id(kind, value) if kind in RESOURCE_TYPES else None
         if pk is None:
-            raise ValidationError("Not the id of a source, person, event, claim or key.")
+            raise ValidationError("Not the id of a source, person, event, claim, key or webhook.")
         return kind, pk
 
 

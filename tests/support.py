@@ -54,6 +54,7 @@ def empty_tables() -> None:
     from api import models
     from api.db import database
     tables = [m._meta.table_name for m in (
+        models.WebhookDelivery, models.WebhookEvent, models.WebhookEndpoint,
         models.AuditEntry, models.IdempotentRequest, models.ImportedReview, models.Evidence, models.Verdict, models.ClaimTag,
         models.ClaimEvent, models.Appearance, models.Mention, models.Claim, models.EventParticipant, models.Event,
         models.PersonNameToken, models.Person, models.Source, models.ApiKey, models.Job)]

@@ -19,6 +19,9 @@ PREFIXES = {
     "key": "key",
     "audit": "aud",
     "job": "job",
+    "webhook": "whk",
+    "delivery": "dlv",
+    "message": "msg",  # a webhook event: its id is the webhook-id header (Standard Webhooks)
 }
 
 _sqids = Sqids(alphabet="k3x9q2mavb7nc5tr8pzh4wyd6fjegs", min_length=8)

@@ -22,11 +22,13 @@ from api.services import jobs
 log = logging.getLogger(__name__)
 
 EXTRA_TASKS: dict[str, tuple[Callable, dict]] = {}
+AFTER_TASK: list[Callable[[], None]] = []
 
 
 def extra_task(name: str, **options):
-    """Register a plain huey task (options as huey's `task()`: retries, retry_delay…) on every
-    queue this process builds; call it via `queue.current().claimtrack_tasks[name](...)`."""
+    """Register a plain huey task (options as huey's `task()`: retries, retry_delay…; or
+    `periodic=crontab(…)` for a periodic task) on every queue this process builds; call it via
+    `queue.current().claimtrack_tasks[name](...)`."""
     def register(function: Callable) -> Callable:
         EXTRA_TASKS[name] = (function, options)
         return function
@@ -102,6 +104,13 @@ def recover() -> dict[str, int]:
     return counts
 
 
+def after_task(function: Callable[[], None]) -> Callable[[], None]:
+    """Call `function()` after every task a worker runs (huey's post_execute hook), e.g. to send
+    what the task left to send once its transactions committed."""
+    AFTER_TASK.append(function)
+    return function
+
+
 def register_tasks(huey: Huey) -> None:
     """Register run_job, recover (every minute) and EXTRA_TASKS on `huey`; they are reachable as
     `huey.claimtrack_tasks[name]`."""
@@ -111,5 +120,12 @@ def register_tasks(huey: Huey) -> None:
     }
     import api.jobs.kinds  # noqa: F401  registers every job kind and extra task
     for name, (function, options) in EXTRA_TASKS.items():
-        tasks[name] = huey.task(name=f"claimtrack.{name}", **options)(function)
+        options = dict(options)
+        periodic = options.pop("periodic", None)
+        decorate = huey.periodic_task(periodic, name=f"claimtrack.{name}", **options) if periodic \
+            else huey.task(name=f"claimtrack.{name}", **options)
+        tasks[name] = decorate(function)
+    for hook in AFTER_TASK:
+        huey.post_execute(name=f"claimtrack.after_task.{hook.__qualname__}")(
+            lambda task, task_value, exc, hook=hook: hook())
     huey.claimtrack_tasks = tasks

@@ -10,9 +10,11 @@ from api.models.mention import Mention
 from api.models.person import Person, PersonNameToken
 from api.models.source import Source
 from api.models.verdict import Evidence, IdempotentRequest, Verdict
+from api.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ApiKey", "AuditEntry", "Appearance", "Claim", "ClaimEvent", "ClaimTag", "Event", "EventParticipant", "Evidence",
     "IdempotentRequest", "ImportedReview", "Job", "Verdict",
     "Mention", "Person", "PersonNameToken", "Source", "utcnow",
+    "WebhookDelivery", "WebhookEndpoint", "WebhookEvent",
 ]

@@ -12,13 +12,16 @@ from api.domain.vocabulary import MANUAL
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
-from api.services import audit
+from api.services import audit, outbox
 from api.services.common import (
     check_etag, etag_of_version, full_text_match, get_locked_or_404, get_or_404, group_by, read_snapshot, require_existing,
     save_changes, time_filters,
 )
 from api.services.spans import resolve_spans, utf16_offsets
 from api.services.verdicts import latest_verdicts
+
+
+CLAIMS_PATH = "/v1/claims"
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def create_claim(data: dict, *, actor: audit.Actor, origin: str = MANUAL) -> Cla
         )
         _set_links(claim.id, tags=data.get("tags", []), events=data.get("events", []), appearances=appearances)
         audit.record(actor, "create", "claim", claim.id, origin=origin)
+        outbox.emit_resource("claim.created", "claim", claim.id, CLAIMS_PATH, origin=origin)
         # Built inside the transaction: once it commits, nothing is left that could fail.
         return _written(claim.id)
 
@@ -194,7 +198,9 @@ def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | 
             changes["text"] = changes["text"].strip()
         save_changes(claim, changes, if_match=if_match)
         _set_links(pk, **links)
-        audit.record(actor, "update", "claim", pk, fields=sorted(changes) + [n for n, v in links.items() if v is not None])
+        fields = sorted(changes) + [n for n, v in links.items() if v is not None]
+        audit.record(actor, "update", "claim", pk, fields=fields)
+        outbox.emit_resource("claim.updated", "claim", pk, CLAIMS_PATH, fields=fields)
         # Built inside the transaction: once it commits, nothing is left that could fail.
         return _written(pk)
 

@@ -15,13 +15,14 @@ from peewee import fn
 from api.domain.errors import Invalid, TooLarge
 from api.domain.ids import decode_id, encode_id
 from api.domain.events import event_name_key, same_event
+from api.domain.ids import encode_id
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND, EXTRACTED
 from api.extraction import MAX_CHARS, ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
 from api.models import Appearance, Claim, ClaimEvent, Event, EventParticipant, Mention, Person, PersonNameToken, Source
-from api.services import audit, jobs
-from api.services.claims import ClaimDetails, written_claims
+from api.services import audit, jobs, outbox
+from api.services.claims import CLAIMS_PATH, ClaimDetails, written_claims
 from api.services.common import get_locked_or_404, get_or_404, save_changes
 from api.services.people import aliases_text, index_names
 from api.services.spans import stored_span
@@ -144,6 +145,7 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
         if linked:
             ClaimEvent.insert_many([{"claim": stored.id, "event": e} for e in linked]).execute()
         audit.record(actor, "create", "claim", stored.id, origin=ORIGIN)
+        outbox.emit_resource("claim.created", "claim", stored.id, CLAIMS_PATH, origin=ORIGIN)
         anchored.append((claim.start, claim.end))
         claims.append(stored)
     summary.claims = written_claims(claims)
@@ -194,6 +196,10 @@ def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor)
     summary = _store(source, result, known, actor)
     audit.record(actor, "extract", "source", source.id, people=len(summary.people), events=len(summary.events),
                  claims=len(summary.claims), mentions=summary.mentions)
+    outbox.emit_resource("extraction.completed", "source", source.id, "/v1/sources",
+                         claims=[encode_id("claim", d.claim.id) for d in summary.claims],
+                         people=[encode_id("person", p.id) for p in summary.people],
+                         events=[encode_id("event", e.id) for e in summary.events], mentions=summary.mentions)
     return summary
 
 

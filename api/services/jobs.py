@@ -26,6 +26,7 @@ from api.domain.vocabulary import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNN
 from api.models import Job, utcnow
 from api.pagination import Page, paginate
 from api.services.audit import Actor
+from api.services import outbox
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +204,12 @@ def fail(run: JobRun, problem: dict) -> None:
 
 def _mark_failed(condition, problem: dict) -> int:
     now = utcnow()
-    return Job.update({Job.status: JOB_FAILED, Job.error: json.dumps(problem), Job.finished_at: now,
-                       Job.updated_at: now, Job.lease_until: None}).where(condition).execute()
+    failing = list(Job.select(Job.id, Job.kind).where(condition))  # for their job.failed webhook events
+    count = Job.update({Job.status: JOB_FAILED, Job.error: json.dumps(problem), Job.finished_at: now,
+                        Job.updated_at: now, Job.lease_until: None}).where(condition).execute()
+    for job in failing:
+        outbox.emit_job_failed(job.id, job.kind, problem)
+    return count
 
 
 def backoff_seconds(attempts: int) -> float:

@@ -11,7 +11,7 @@ from api.domain.ids import encode_id
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
 from api.models import Appearance, Evidence, Mention, Source
 from api.pagination import Page, paginate
-from api.services import audit, extraction, jobs
+from api.services import audit, extraction, jobs, outbox
 from api.services.common import (
     check_etag, full_text_match, get_locked_or_404, get_or_404, save_changes, time_filters,
 )
@@ -64,6 +64,7 @@ def create_source(data: dict, *, actor: audit.Actor, extract: bool = False, role
                 raise  # not a duplicate: another constraint, a bug to see
             raise _duplicate(existing.id) from None
         audit.record(actor, "create", "source", source.id)
+        outbox.emit_resource("source.created", "source", source.id, "/v1/sources", kind=source.kind)
         job = extraction.submit_extraction(source.id, actor=actor, role=role) if extract else None
         return SourceDetails(source, {"claims": 0, "mentions": 0}, job=job)
 

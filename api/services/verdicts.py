@@ -10,7 +10,7 @@ from api.domain.errors import Invalid
 from api.models import Appearance, Claim, Evidence, Verdict, utcnow
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
-from api.services import audit
+from api.services import audit, outbox
 from api.services.common import check_etag, get_locked_or_404, get_or_404, group_by
 from api.services.spans import resolve_spans, utf16_offsets
 
@@ -58,6 +58,8 @@ def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match
         Claim.update(status=status_after(verdict.rating), latest_verdict_id=verdict.id,
                      version=Claim.version + 1, updated_at=verdict.created_at).where(Claim.id == claim.id).execute()
         audit.record(reviewer, "verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id), rating=verdict.rating)
+        outbox.emit_resource("verdict.recorded", "verdict", verdict.id, "/v1/verdicts", rating=verdict.rating,
+                             claim=encode_id("claim", claim.id), claim_status=status_after(verdict.rating))
         # Built inside the transaction: once it commits, nothing is left that could fail.
         details = _details([verdict])[0]
         return VerdictDetails(verdict, details.evidence,

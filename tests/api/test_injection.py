@@ -81,8 +81,13 @@ def world(api) -> dict[str, str]:
     assert claim.status_code == 201, claim.json
     verdict = api.post(f"/v1/claims/{claim.json['id']}/verdicts", json={"rating": "unverifiable"})
     assert verdict.status_code == 201, verdict.json
+    # Disabled, and at a public address: nothing is ever sent to it.
+    webhook = api.post("/v1/webhooks", role="admin", json={"url": "https://93.184.215.14/hooks",
+                                                           "event_types": ["claim.created"], "enabled": False})
+    assert webhook.status_code == 201, webhook.json
     return {"source": sources["001"], "other_source": sources["000"], "person": person.json["id"],
-            "event": event.json["id"], "claim": claim.json["id"], "verdict": verdict.json["id"]}
+            "event": event.json["id"], "claim": claim.json["id"], "verdict": verdict.json["id"],
+            "webhook": webhook.json["id"]}
 
 
 def everything(api, kind: str) -> list[dict]:
@@ -160,7 +165,7 @@ def test_paging_parameters_are_the_same_everywhere():
 
 def concrete(path: str, world: dict[str, str]) -> str:
     ids = {"source_id": world["source"], "person_id": world["person"], "event_id": world["event"],
-           "claim_id": world["claim"], "verdict_id": world["verdict"]}
+           "claim_id": world["claim"], "verdict_id": world["verdict"], "webhook_id": world["webhook"]}
 
     def substitute(match):
         assert match.group(1) in ids, f"no id for {{{match.group(1)}}} in {path}: add it to concrete()"
@@ -436,7 +441,7 @@ def test_a_legitimate_injection_string_is_stored_and_found_verbatim(api, world):
 BAD_IDS = ["..%2F..%2Fetc", "..%2f..%2fetc%2fpasswd", "%2e%2e%2f", "{prefix}_' OR 1=1", "' OR 1=1 --",
            "{prefix}_%", "{prefix}_*", "{prefix}_%00", "%00", "{prefix}_" + "k" * 5000, "🗳️", "{other}"]
 PREFIXES = {"source_id": "src", "person_id": "per", "event_id": "evt", "claim_id": "clm", "verdict_id": "vrd",
-            "key_id": "key"}
+            "key_id": "key", "webhook_id": "whk", "delivery_id": "dlv"}
 PATH_BODIES = {  # a body that would succeed, so only the id can be wrong
     "PATCH /v1/sources/{source_id}": {"title": "x"},
     "PATCH /v1/people/{person_id}": {"description": "x"},
@@ -446,6 +451,7 @@ PATH_BODIES = {  # a body that would succeed, so only the id can be wrong
     "POST /v1/people/{person_id}/merge": {"duplicate": "{person}"},
     "POST /v1/events/{event_id}/merge": {"duplicate": "{event}"},
     "POST /v1/claims/{claim_id}/merge": {"duplicate": "{claim}"},
+    "PATCH /v1/webhooks/{webhook_id}": {"description": "x"},
 }
 ID_OPERATIONS = [f"{m.upper()} {path}" for path, item in SPEC["paths"].items() if "{" in path
                  for m in item if m in ("get", "post", "patch", "delete", "put")]

@@ -6,7 +6,7 @@ endpoints); a role below the operation's minimum → 403 problem+json and nothin
 minimum role and above get through (a 2xx: each request is built to succeed).
 
 Minimum roles (GET /v1/jobs shows a reader only the kinds readers may see): GET → reader; POST/PATCH → checker; DELETE → admin; and admin for everything
-under /v1/keys and /v1/audit and for the merges (people, events, claims).
+under /v1/keys, /v1/audit and /v1/webhooks and for the merges (people, events, claims).
 
 An operation that openapi.yaml gains without a request builder in MATRIX fails here: add it.
 """
@@ -32,7 +32,11 @@ RANK = {role: rank for rank, role in enumerate(ROLES)}
 # Open without a key. The first two are documented operations; the others serve the document itself.
 OPEN_OPERATIONS = {"GET /healthz", "GET /readyz"}
 UNDOCUMENTED_OPEN = ("GET /openapi.json", "GET /openapi.yaml", "GET /docs")
-ADMIN_ONLY_PREFIXES = ("/v1/keys", "/v1/audit")
+ADMIN_ONLY_PREFIXES = ("/v1/keys", "/v1/audit", "/v1/webhooks")
+# A public address, never sent to: the endpoints here are disabled (a delivery to a disabled endpoint
+# fails without a request).
+WEBHOOK_URL = "https://93.184.215.14/hooks/claimtrack"
+WEBHOOK = {"url": WEBHOOK_URL, "event_types": ["job.failed"], "enabled": False}
 ADMIN_ONLY = {"POST /v1/people/{person_id}/merge", "POST /v1/events/{event_id}/merge", "POST /v1/claims/{claim_id}/merge"}
 
 
@@ -91,6 +95,8 @@ class World:
     claim: str
     verdict: str
     job: str
+    webhook: str
+    delivery: str
     numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def unique(self, text: str) -> str:
@@ -113,12 +119,16 @@ class World:
     def fresh_claim(self) -> str:
         return self._create("/v1/claims", {"appearances": [{"source": self.source, "start": 0, "end": 12}]})
 
+    def fresh_webhook(self) -> str:
+        return self._create("/v1/webhooks", WEBHOOK)
+
     def fresh_key(self) -> str:
         return self._create("/v1/keys", {"name": self.unique("spare key"), "role": "reader"})
 
     def path_ids(self) -> dict[str, str]:
         return {"source_id": self.source, "person_id": self.person, "event_id": self.event,
-                "claim_id": self.claim, "verdict_id": self.verdict, "job_id": self.job}
+                "claim_id": self.claim, "verdict_id": self.verdict, "job_id": self.job, "webhook_id": self.webhook,
+                "delivery_id": self.delivery}
 
 
 @dataclass
@@ -190,6 +200,13 @@ MATRIX: dict[str, Callable[[World], Call]] = {
     # background jobs
     "GET /v1/jobs": plain,
     "GET /v1/jobs/{job_id}": plain,
+    "GET /v1/webhooks": plain,
+    "POST /v1/webhooks": lambda w: Call(json=WEBHOOK),
+    "GET /v1/webhooks/{webhook_id}": plain,
+    "PATCH /v1/webhooks/{webhook_id}": lambda w: Call(json={"description": "Edited description"}),
+    "DELETE /v1/webhooks/{webhook_id}": lambda w: Call(ids={"webhook_id": w.fresh_webhook()}),
+    "GET /v1/webhooks/{webhook_id}/deliveries": plain,
+    "POST /v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": plain,
 }
 
 CALLERS = (None, "revoked", "reader", "checker", "admin")
@@ -223,8 +240,36 @@ def world(shared_api) -> World:
     assert verdict.status_code == 201, verdict.json
     job = api.post(f"/v1/sources/{sources['000']}/extraction")
     assert job.status_code == 202, job.json
+    finished(api, job.json["id"])  # its writes (and audit entries) land before any "nothing changed" check
+    webhook, delivery = webhook_with_a_delivery(api)
     return World(api=api, source=source, person=person.json["id"], event=event.json["id"],
-                 claim=claim.json["id"], verdict=verdict.json["id"], job=job.json["id"])
+                 claim=claim.json["id"], verdict=verdict.json["id"], job=job.json["id"],
+                 webhook=webhook, delivery=delivery)
+
+
+def finished(api, job: str, timeout: float = 300.0) -> None:
+    import time
+    deadline = time.monotonic() + timeout
+    while api.get(f"/v1/jobs/{job}", role="admin").json["status"] not in ("succeeded", "failed"):
+        assert time.monotonic() < deadline, f"job {job} did not finish in {timeout} s"
+        time.sleep(0.1)
+
+
+def webhook_with_a_delivery(api) -> tuple[str, str]:
+    """A disabled endpoint and one delivery to it of a job.failed event (stored directly: no request
+    makes a job fail, and the relay skips disabled endpoints)."""
+    from api.db import database
+    from api.domain.ids import decode_id, encode_id
+    from api.models import WebhookDelivery
+    from api.services import outbox
+    webhook = api.post("/v1/webhooks", json=WEBHOOK, role="admin")
+    assert webhook.status_code == 201, webhook.json
+    with database.connection_context():
+        with database.atomic():
+            event = outbox.emit("job.failed", {"id": "job_x"})
+            delivery = WebhookDelivery.create(endpoint=decode_id("webhook", webhook.json["id"]), event=event.id,
+                                              status="pending")
+    return webhook.json["id"], encode_id("delivery", delivery.id)
 
 
 def concrete_url(path: str, ids: dict[str, str]) -> str:
