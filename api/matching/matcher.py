@@ -7,12 +7,12 @@ the fusion model (api.matching.fusion). Matches come back best first.
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from api.matching.encoder import SentenceEncoder, get_encoder
+from api.matching.encoder import DIMENSIONS, SentenceEncoder, get_encoder
 from api.matching.fusion import FEATURES, FusionModel, shipped_fusion
 from api.matching.lexical import LexicalIndex
 from api.matching.text import prepare_claim, prepare_query
@@ -77,7 +77,40 @@ class Matcher:
             raise ValueError(f"{len(vectors)} vectors for {len(self.claims)} claims")
         self.lexical = LexicalIndex(texts)
         self.vectors = VectorIndex(vectors)
-        self._position = {claim.id: i for i, claim in enumerate(self.claims)}
+        self.ids = [claim.id for claim in self.claims]
+        self._position = {claim_id: i for i, claim_id in enumerate(self.ids)}
+
+    @classmethod
+    def from_stored(
+        cls,
+        ids: Sequence[Hashable],
+        vectors: np.ndarray,
+        terms: Sequence[Sequence[str]],
+        *,
+        encoder: SentenceEncoder | None = None,
+        fusion: FusionModel | None = None,
+        candidates: int = CANDIDATES,
+    ) -> "Matcher":
+        """A matcher over claims known only by id, each with its stored unit vector and its BM25
+        terms (`Matcher.terms_of(claim)`), in the same order. It answers exactly as a matcher
+        built from the claims' texts (the same terms and vectors go into the same indexes)."""
+        if not (len(ids) == len(vectors) == len(terms)):
+            raise ValueError(f"{len(ids)} ids, {len(vectors)} vectors, {len(terms)} term lists")
+        self = cls.__new__(cls)
+        self.claims = []
+        self.encoder = encoder or get_encoder()
+        self._fusion = fusion
+        self.candidates = candidates
+        self.lexical = LexicalIndex(terms=terms)
+        self.vectors = VectorIndex(np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+                                   if len(ids) else np.zeros((0, DIMENSIONS), dtype=np.float32))
+        self.ids = list(ids)
+        self._position = {claim_id: i for i, claim_id in enumerate(self.ids)}
+        return self
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
 
     @property
     def fusion(self) -> FusionModel:
@@ -97,7 +130,7 @@ class Matcher:
         bm25 = self.lexical.scores(prepared)
         excluded = np.array(sorted({self._position[i] for i in exclude if i in self._position}), dtype=np.int64)
         bm25[excluded] = 0.0
-        k = min(self.candidates, len(self.claims) - len(excluded))
+        k = min(self.candidates, self.size - len(excluded))
         by_bm25 = top_k(bm25, k)
         by_bm25 = by_bm25[bm25[by_bm25] > 0]  # claims sharing no term are no lexical candidates
         query = self.encoder.encode([prepared])[0]
@@ -131,7 +164,7 @@ class Matcher:
         pooled = self._candidates(prepared, exclude)
         scores = self.fusion.score(pooled.features)
         order = np.lexsort((pooled.positions, -scores))[:limit]
-        return [Match(self.claims[pooled.positions[i]].id, float(scores[i])) for i in order]
+        return [Match(self.ids[pooled.positions[i]], float(scores[i])) for i in order]
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

@@ -4,13 +4,14 @@ from api.models.base import utcnow
 from api.models.claim import Appearance, Claim, ClaimEvent, ClaimTag
 from api.models.event import Event, EventParticipant
 from api.models.key import ApiKey
+from api.models.matching import ClaimEmbedding, MatchingState
 from api.models.mention import Mention
 from api.models.person import Person, PersonNameToken
 from api.models.source import Source
 from api.models.verdict import Evidence, IdempotentRequest, Verdict
 
 __all__ = [
-    "ApiKey", "AuditEntry", "Appearance", "Claim", "ClaimEvent", "ClaimTag", "Event", "EventParticipant", "Evidence",
-    "IdempotentRequest", "Verdict",
+    "ApiKey", "AuditEntry", "Appearance", "Claim", "ClaimEmbedding", "ClaimEvent", "ClaimTag", "Event", "EventParticipant", "Evidence",
+    "IdempotentRequest", "MatchingState", "Verdict",
     "Mention", "Person", "PersonNameToken", "Source", "utcnow",
 ]
