@@ -19,11 +19,13 @@ from api.openapi import complete_spec
 from api.ratelimit import init_rate_limits
 from api.web import LimitStreamedBodies, init_web
 from api.views.common import register_id_converters
-from api.views import audit, claimreviews, claims, events, exports, health, keys, people, review_page, sources, verdicts
+from api.views import (
+    audit, claimreviews, claims, events, exports, health, keys, matching, people, review_page, sources, verdicts,
+)
 from schemas.common import ProblemSchema
 
 BLUEPRINTS = (health.blp, sources.blp, people.blp, events.blp, claims.blp, verdicts.blp, claimreviews.blp,
-              keys.blp, audit.blp, exports.blp)
+              keys.blp, audit.blp, exports.blp, matching.blp)
 
 
 class ClaimtrackApi(Api):
