@@ -17,14 +17,15 @@ from api.capacity import extraction_slot, off_the_event_loop
 from api.db import database
 from api.domain.errors import Invalid, TooLarge
 from api.domain.events import event_name_key, same_event
+from api.domain.ids import encode_id
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND, EXTRACTED
 from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
 from api.models import Appearance, Claim, ClaimEvent, Event, EventParticipant, Mention, Person, PersonNameToken, Source
-from api.services import audit
+from api.services import audit, matching
 from api.services.claims import ClaimDetails, written_claims
-from api.services.common import get_locked_or_404, get_or_404, save_changes
+from api.services.common import get_locked_or_404, get_or_404, save_changes, touch_claims
 from api.services.people import aliases_text, index_names
 from api.services.spans import stored_span
 
@@ -39,6 +40,7 @@ class ExtractionSummary:
     matched_people: list[Person] = field(default_factory=list)  # stored people the text mentions
     events: list[Event] = field(default_factory=list)  # created
     claims: list[ClaimDetails] = field(default_factory=list)  # candidate claims created
+    linked: list[int] = field(default_factory=list)  # keys of stored claims given a new appearance (matching)
     mentions: int = 0  # person and event mentions added
 
 
@@ -139,6 +141,9 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
     for claim in result.claims:
         if any(claim.start < end and start < claim.end for start, end in anchored):
             continue  # already claimed here, by a human or an earlier run
+        if _link_to_known_claim(source, claim, actor, summary):
+            anchored.append((claim.start, claim.end))
+            continue
         stored = Claim.create(text=claim.text.strip(), claimant=person_ids.get(claim.claimant),
                               checkworthiness=round(claim.checkworthiness, 3), origin=ORIGIN)
         Appearance.create(claim=stored.id, source=source.id, **_span(text, claim.start, claim.end))
@@ -150,6 +155,23 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
         claims.append(stored)
     summary.claims = written_claims(claims)
     return summary
+
+
+def _link_to_known_claim(source, claim, actor: audit.Actor, summary: ExtractionSummary) -> bool:
+    """When a stored claim matches the proposed one with a score ≥ matching.AUTO_LINK_THRESHOLD,
+    add this span as a new appearance of it (audited: action "link", with the score) instead of a
+    duplicate claim; True if so. Below, the proposal becomes a claim of its own, and
+    GET /v1/claims/{id}/matches lists its candidates."""
+    best = matching.best_match(claim.text)
+    if best is None or best[1] < matching.AUTO_LINK_THRESHOLD:
+        return False
+    known, score = best
+    appearance = Appearance.create(claim=known, source=source.id, **_span(source.text, claim.start, claim.end))
+    touch_claims(Claim.id == known)
+    audit.record(actor, "link", "claim", known, source=encode_id("source", source.id),
+                 start=appearance.start, end=appearance.end, score=round(score, 4), text=claim.text.strip())
+    summary.linked.append(known)
+    return True
 
 
 def _extract(text: str, known: dict[str, Person], kind: str) -> ExtractionResult:
