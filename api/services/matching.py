@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from peewee import fn
+from peewee import JOIN, fn
 
 from api.db import database
 from api.domain.errors import NotFound
@@ -81,13 +81,26 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _maybe_stale(query):
+    """Narrow a Claim query to claims whose stored data may be stale: none stored, another model,
+    or the claim or a source it appears in changed after the data was computed (the exact test,
+    the text's sha256, is made on these only)."""
+    changed_source = (Appearance.select(Appearance.id).join(Source)
+                      .where((Appearance.claim == Claim.id) & (Source.updated_at >= ClaimEmbedding.updated_at)))
+    return (query.join(ClaimEmbedding, JOIN.LEFT_OUTER, on=(ClaimEmbedding.claim == Claim.id))
+            .where(ClaimEmbedding.claim.is_null() | (ClaimEmbedding.model != model_name())
+                   | (Claim.updated_at >= ClaimEmbedding.updated_at) | fn.EXISTS(changed_source)))
+
+
 def stale_claim_ids(ids: Iterable[int] | None = None) -> list[int]:
     """The claims (among `ids`, else all) whose stored matching data is missing, made by another
-    model, or computed from another text than their indexed text now: what embed_claims would do."""
+    model, or computed from another text than their indexed text now: what embed_claims would do.
+    Reads only the claims changed since their data was computed, so a sweep is cheap when little
+    changed."""
     model, wanted = model_name(), None if ids is None else sorted(set(ids))
     stale, last = [], 0
     while True:
-        query = Claim.select(Claim.id).where(Claim.id > last).order_by(Claim.id).limit(_BATCH)
+        query = _maybe_stale(Claim.select(Claim.id)).where(Claim.id > last).order_by(Claim.id).limit(_BATCH)
         if wanted is not None:
             query = query.where(Claim.id.in_(wanted))
         batch = [pk for pk, in query.tuples()]
@@ -109,11 +122,12 @@ def embed_claims(ids: Iterable[int]) -> int:
     ids = sorted(set(ids))
     if not ids:
         return 0
+    # Stamped before the texts are read: an edit made meanwhile is newer, so the claim stays stale.
+    now = utcnow()
     texts = indexed_texts(ids)
     encoder, lexical, model = get_encoder(), _terms_index(), model_name()
     order = sorted(texts)
     vectors = encoder.encode([texts[pk] for pk in order])
-    now = utcnow()
     rows = [{"claim": pk, "model": model, "text_sha256": _sha(texts[pk]),
              "vector": np.ascontiguousarray(vectors[i], dtype="<f4").tobytes(),
              "terms": " ".join(lexical.terms(texts[pk])), "updated_at": now} for i, pk in enumerate(order)]
