@@ -204,3 +204,12 @@ def test_evaluate_scores_a_checkworthiness_tsv_with_a_reliability_table(tmp_path
     assert (report["rows"], report["positives"]) == (2, 1)
     assert report["average_precision"] == 1.0
     assert sum(b["n"] for b in report["calibration"]["bins"]) == 2
+
+
+def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
+    run("init-db")
+    article = cli_env / "gaga.txt"
+    article.write_text("Lady Gaga said she eats Oreo cookies every single day.", encoding="utf-8")
+    run("ingest", str(article), "--extract")
+    assert "embedded 1 claims" in run("embed-claims")
+    assert "embedded 0 claims" in run("embed-claims")

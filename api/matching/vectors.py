@@ -48,3 +48,14 @@ class VectorIndex:
             return np.zeros(0, dtype=np.float32)
         stored = np.asarray(self._index.get(np.asarray(positions, dtype=np.uint64)), dtype=np.float32)
         return stored @ np.asarray(query, dtype=np.float32)
+
+    def put(self, positions: np.ndarray, vectors: np.ndarray) -> None:
+        """Store unit `vectors` at `positions`, replacing any stored there (a changed claim) or
+        adding new positions (which must continue 0..size-1 without gaps)."""
+        positions = np.asarray(positions, dtype=np.uint64)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(positions), self.ndim)
+        for position, vector in zip(positions, vectors):
+            if int(position) < self.size:
+                self._index.remove(int(position))
+            self._index.add(int(position), vector)
+        self.size = max(self.size, int(positions.max()) + 1) if len(positions) else self.size

@@ -4,8 +4,9 @@
 indexed text (title of its first source + text, api.matching.text.prepare_claim) as float32
 bytes, the stemmed words BM25 counts, the model that made them and the sha256 of the text they
 were computed from (a claim whose text or title changed is re-embedded). `matching_state` holds
-one row whose `generation` goes up with every write to `claim_embedding`: a process compares it
-with the generation its in-memory index was built at (one primary-key read per query).
+one row whose `generation` goes up with every write to `claim_embedding`, and each row written
+carries the generation it was written at: a process compares the counter with the generation its
+in-memory index has seen (one primary-key read per query) and then reads only the newer rows.
 
 Models here are a frozen copy, independent of api.models.
 """
@@ -33,6 +34,7 @@ def _models(db):
         vector = BlobField()
         terms = TextField()
         updated_at = DateTimeField(default=_now)
+        generation = BigIntegerField(index=True)
 
         class Meta:
             database = db

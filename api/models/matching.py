@@ -16,7 +16,11 @@ class ClaimEmbedding(peewee.Model):
     text_sha256 = peewee.CharField(max_length=64)  # of the indexed text these were computed from
     vector = peewee.BlobField()  # float32 little-endian, api.matching.encoder.DIMENSIONS values, norm 1
     terms = peewee.TextField()  # the stemmed words BM25 counts, space-separated
+    # When the text was read to compute these: a claim or source changed since then may be stale.
     updated_at = peewee.DateTimeField(default=utcnow)
+    # matching_state.generation of the transaction that wrote the row (generations are handed out
+    # in commit order: the counter's row stays locked until the writing transaction ends).
+    generation = peewee.BigIntegerField(index=True)
 
     class Meta:
         database = database

@@ -71,14 +71,35 @@ def test_a_changed_source_title_makes_its_claims_stale(checks, checker):
     assert matching.stale_claim_ids() == [checks[2]]
 
 
-def test_the_matcher_is_rebuilt_when_the_stored_rows_change(checks, checker):
+def test_the_matcher_takes_in_rows_written_since_it_was_built(checks, checker):
     before = matching.current_matcher()
-    assert matching.current_matcher() is before  # nothing changed: the same matcher
+    assert matching.current_matcher() is before and before.size == len(checks)  # nothing changed
     added = store(checker, "Are sharks in the flooded streets?", "A shark swims in the flooded streets of Houston.")
-    assert matching.current_matcher() is before  # not embedded yet: not known
+    assert matching.current_matcher().size == len(checks)  # not embedded yet: not known
     matching.embed_claims([added])
-    assert matching.current_matcher() is not before
+    assert matching.current_matcher().size == len(checks) + 1
     assert matching.match_text("shark in houston flood", limit=1)[0].claim.claim.id == added
+
+
+def test_an_updated_matcher_answers_as_one_built_from_scratch(checks, checker):
+    matching.current_matcher()
+    update_claim(checks[0], {"text": "Lady Gaga bakes her own cookies."}, actor=checker)
+    added = store(checker, "Are sharks in the flooded streets?", "A shark swims in the flooded streets of Houston.")
+    matching.embed_stale()
+    updated = matching.current_matcher()
+    texts = matching.indexed_texts(checks + [added])
+    scratch = Matcher([CoreClaim(id=pk, text=texts[pk]) for pk in sorted(texts)])
+    for query in QUERIES + ["Gaga cookies", "shark"]:
+        assert updated.match(query, limit=10) == scratch.match(query, limit=10)
+
+
+def test_a_deleted_claim_leaves_the_matcher_at_its_next_update(checks, checker):
+    from api.services.claims import delete_claim
+    matching.current_matcher()
+    delete_claim(checks[1], actor=checker)
+    assert matching.match_text("covid vaccine DNA", limit=50)[0].claim.claim.id != checks[1]
+    matching.embed_claims([checks[0]])  # any write: the next query reads the rows again
+    assert checks[1] not in matching.current_matcher().ids
 
 
 def test_filters_and_exclusion(checks, checker):
