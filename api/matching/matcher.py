@@ -40,6 +40,7 @@ class Claim:
 class Match:
     claim_id: str
     score: float  # 0..1, the fusion model's probability that the query repeats this claim
+    cosine: float | None = None  # of the query's and the claim's vectors (an absolute signal)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ class Matcher:
         pooled = self._candidates(prepared, exclude)
         scores = self.fusion.score(pooled.features)
         order = np.lexsort((pooled.positions, -scores))[:limit]
-        return [Match(self.ids[pooled.positions[i]], float(scores[i])) for i in order]
+        cosine = pooled.features[:, FEATURES.index("cosine")]
+        return [Match(self.ids[pooled.positions[i]], float(scores[i]), float(cosine[i])) for i in order]
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

@@ -158,14 +158,14 @@ def _store(source, result: ExtractionResult, known: dict[str, Person], actor: au
 
 
 def _link_to_known_claim(source, claim, actor: audit.Actor, summary: ExtractionSummary) -> bool:
-    """When a stored claim matches the proposed one with a score ≥ matching.AUTO_LINK_THRESHOLD,
-    add this span as a new appearance of it (audited: action "link", with the score) instead of a
-    duplicate claim; True if so. Below, the proposal becomes a claim of its own, and
-    GET /v1/claims/{id}/matches lists its candidates."""
+    """When the best stored match of the proposed claim is close enough (matching.links_to: score
+    ≥ 0.96 and cosine ≥ 0.65), add this span as a new appearance of it (audited: action "link",
+    with the score) instead of a duplicate claim; True if so. Otherwise the proposal becomes a
+    claim of its own, and GET /v1/claims/{id}/matches lists its candidates."""
     best = matching.best_match(claim.text)
-    if best is None or best[1] < matching.AUTO_LINK_THRESHOLD:
+    if not matching.links_to(best):
         return False
-    known, score = best
+    known, score, _ = best
     appearance = Appearance.create(claim=known, source=source.id, **_span(source.text, claim.start, claim.end))
     touch_claims(Claim.id == known)
     audit.record(actor, "link", "claim", known, source=encode_id("source", source.id),

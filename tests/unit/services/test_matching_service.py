@@ -117,8 +117,10 @@ def test_a_claim_matches_the_others_not_itself(checks, checker):
     assert found[0].claim.claim.id == checks[1] and repeat not in [f.claim.claim.id for f in found]
 
 
-# Extraction's auto-link: a proposed claim whose best match scores ≥ AUTO_LINK_THRESHOLD becomes an
-# appearance of the stored claim; below, a claim of its own whose candidates GET …/matches lists.
+# Extraction's auto-link: a proposed claim whose best match scores ≥ AUTO_LINK_THRESHOLD with a cosine
+# ≥ AUTO_LINK_MIN_COSINE becomes an appearance of the stored claim; else a claim of its own whose
+# candidates GET …/matches lists. The second case is a paraphrase that a two-claim collection scores
+# ≥ 0.96 (relative features) but whose cosine, 0.63, is below the floor.
 ARTICLE = ("Senator Jane Smith said on Tuesday that unemployment fell to 3.5 percent last year. "
            "She also claimed that the new bridge cost taxpayers 40 million dollars.")
 
@@ -152,5 +154,12 @@ def test_a_claim_below_the_threshold_is_stored_and_its_candidates_are_listed(db,
     new = other.claims[0].claim.id
     candidates = matching.match_claim(new)
     assert candidates and new not in [c.claim.claim.id for c in candidates]
-    assert all(c.score < matching.AUTO_LINK_THRESHOLD for c in candidates)
+    assert candidates[0].claim.claim.text == "unemployment fell to 3.5 percent last year"
     assert not AuditEntry.select().where(AuditEntry.action == "link").exists()
+
+
+def test_the_link_rule_needs_both_the_score_and_the_cosine():
+    assert matching.links_to((1, 0.97, 0.70))
+    assert not matching.links_to((1, 0.95, 0.99))
+    assert not matching.links_to((1, 0.99, 0.60))
+    assert not matching.links_to(None)
