@@ -8,9 +8,9 @@
 1. Loads the 14,231 vclaims as the data set's README says (one source per distinct text, `kind:
    other`, `title`, `url` when present; one claim spanning the text), unless already loaded.
 2. Embeds every claim with api.services.matching.embed_stale (what the job does), or, with
-   `--vectors-from URL`, copies the stored rows of another database loaded the same way (same
-   ids: the encoder is deterministic, so re-encoding would store the same bytes; this saves
-   about 2 min of CPU).
+   `--vectors-from URL`, copies the stored rows of another database loaded the same way (claims
+   paired in load order: the encoder is deterministic, so re-encoding would store the same bytes;
+   this saves 2 to 6 min of CPU).
 3. Sends every query of each split as `POST /v1/claims/matches {"text": tweet, "limit": 5}`
    through the Flask test client (the whole request: authentication, validation, matching,
    reading the claims, presenting, JSON), scores the answers in the order returned (MAP@5 as in
@@ -74,16 +74,25 @@ def copy_vectors(url: str) -> int:
     from api.db import open_database
     from api.models import ClaimEmbedding, MatchingState
 
+    from api.models import Claim
+
     other = open_database(url)
     with other.connection_context():
-        rows = list(other.execute_sql("SELECT claim_id, model, text_sha256, vector, terms, updated_at FROM claim_embedding"))
+        rows = list(other.execute_sql("SELECT claim_id, model, text_sha256, vector, terms, updated_at "
+                                      "FROM claim_embedding ORDER BY claim_id"))
+    # Both databases stored the vclaims in file order, but their ids may start elsewhere.
+    ours = [pk for pk, in Claim.select(Claim.id).order_by(Claim.id).tuples()]
+    assert len(ours) == len(rows), (len(ours), len(rows))
+    rows = [(pk, *row[1:]) for pk, row in zip(ours, rows)]
     with database.atomic():
         ClaimEmbedding.delete().execute()
+        MatchingState.update(generation=MatchingState.generation + 1).execute()
+        generation = MatchingState.get_by_id(1).generation
         for start in range(0, len(rows), 1000):
             ClaimEmbedding.insert_many([
-                {"claim": r[0], "model": r[1], "text_sha256": r[2], "vector": bytes(r[3]), "terms": r[4], "updated_at": r[5]}
+                {"claim": r[0], "model": r[1], "text_sha256": r[2], "vector": bytes(r[3]), "terms": r[4],
+                 "updated_at": r[5], "generation": generation}
                 for r in rows[start:start + 1000]]).execute()
-        MatchingState.update(generation=MatchingState.generation + 1).execute()
     return len(rows)
 
 
