@@ -17,7 +17,8 @@ COPY api/ ./api/
 COPY schemas/ ./schemas/
 COPY data/ ./data/
 
-RUN pip install --no-cache-dir . \
+# With the redis extra: the compose services share a Redis job queue (CLAIMTRACK_QUEUE_URL).
+RUN pip install --no-cache-dir ".[redis]" \
     && chown claimtrack:claimtrack /app
 
 USER claimtrack

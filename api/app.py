@@ -8,24 +8,28 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import capacity, problems
+from api import problems
 from api.auth import init_auth
 from api.config import Config
 from api.db import bind, database, open_database
 from api.domain.text import unstorable_path
 from api.errors import Problem, http_exception_response, invalid, register_error_handlers
 from api.idempotency import init_idempotency
+import api.jobs.kinds  # noqa: F401  every job kind, so that who may see which is known
+from api.jobs import queue
+from api.services import jobs
 from api.openapi import complete_spec
 from api.ratelimit import init_rate_limits
 from api.web import LimitStreamedBodies, init_web
 from api.views.common import register_id_converters
 from api.views import (
-    audit, claimreviews, claims, events, exports, health, keys, matching, people, review_page, sources, verdicts,
+    audit, claimreviews, claims, events, exports, health, jobs as job_views, keys, matching, people, review_page, sources,
+    verdicts,
 )
 from schemas.common import ProblemSchema
 
 BLUEPRINTS = (health.blp, sources.blp, people.blp, events.blp, claims.blp, verdicts.blp, claimreviews.blp,
-              keys.blp, audit.blp, exports.blp, matching.blp)
+              keys.blp, audit.blp, exports.blp, job_views.blp, matching.blp)
 
 
 class ClaimtrackApi(Api):
@@ -103,7 +107,8 @@ def create_app(config: Config | None = None) -> Flask:
         # are counted by, is the one the proxy puts in X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
 
-    capacity.configure(config.extraction_concurrency, config.extraction_wait_seconds)
+    queue.configure(config)
+    jobs.configure(lease_seconds=config.job_lease_seconds, max_attempts=config.job_max_attempts)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
     app.extensions["claimtrack_db"] = db
 

@@ -1,7 +1,8 @@
-"""The `claimtrack` command: init-db, demo, serve, keys, openapi."""
+"""The `claimtrack` command: init-db, demo, serve, worker, keys, ingest, import, export, openapi."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -82,15 +83,79 @@ def init_db(wait):
     click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
 
 
+def _embedded_queue(config: Config) -> bool:
+    from api.jobs.queue import queue_url_for
+    return queue_url_for(config).startswith("sqlite:")
+
+
 @main.command()
 @click.option("--bind", help="host:port (default CLAIMTRACK_BIND or 127.0.0.1:8000)")
 @click.option("--workers", type=int, help="gunicorn workers (default CLAIMTRACK_WORKERS or 2)")
-def serve(bind, workers):
-    """Serve the API under gunicorn (gevent workers)."""
-    _use_gevent()
+@click.option("--worker/--no-worker", "with_worker", default=None,
+              help="also run a job consumer (`claimtrack worker`) beside the server, restarted if it dies "
+                   "[default: with the embedded queue yes, with CLAIMTRACK_QUEUE_URL=redis://… no]")
+def serve(bind, workers, with_worker):
+    """Serve the API under gunicorn (gevent workers), and run its jobs."""
     config = Config.from_env()
-    _app(config, unreachable_ok=True)  # refuse to start on a database without the schema
-    _serve(config.with_(bind=bind or config.bind, workers=workers or config.workers))
+    bind, workers = bind or config.bind, workers or config.workers
+    if with_worker is None:
+        with_worker = _embedded_queue(config)
+    if with_worker:
+        _app(config, unreachable_ok=True)  # refuse to start on a database without the schema
+        sys.exit(_supervise(web=["serve", "--no-worker", "--bind", bind, "--workers", str(workers)]))
+    _use_gevent()
+    _app(config, unreachable_ok=True)
+    _serve(config.with_(bind=bind, workers=workers))
+
+
+def _supervise(web: list[str], supervisor=None) -> int:
+    """Run `claimtrack WEB…` and a consumer (`claimtrack worker`) as watched child processes
+    (api/supervisor.py) until the web server exits; returns its exit status."""
+    from api.supervisor import Supervisor, claimtrack_command
+    if supervisor is None:
+        supervisor = Supervisor()
+        supervisor.start("worker", claimtrack_command("worker", "--exit-with-parent"), restart=True)
+    supervisor.start("web", claimtrack_command(*web), restart=False)
+    return supervisor.run("web")
+
+
+@main.command()
+@click.option("--threads", type=click.IntRange(min=1),
+              help="jobs run at once, one thread each (default CLAIMTRACK_QUEUE_WORKERS or 2); for more CPU, "
+                   "run more worker processes")
+@click.option("--exit-with-parent", is_flag=True, hidden=True)
+def worker(threads, exit_with_parent):
+    """Run background jobs from the queue (CLAIMTRACK_QUEUE_URL, or the embedded store beside the
+    database). Any number of workers may share a Redis queue, on any number of machines.
+
+    SIGINT stops after the running jobs finish; SIGTERM stops at once (their runs are retried)."""
+    import logging
+
+    from api.jobs import queue, tasks
+    config = Config.from_env()
+    logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _app(config)
+    if exit_with_parent:
+        from api.supervisor import exit_with_parent as watch_parent
+        watch_parent()
+    if config.preload_model:
+        from api.extraction.model import get_nlp
+        get_nlp()  # before the first job, so its run does not pay for loading the model
+    huey = queue.current()
+    tasks.recover()  # what a worker killed earlier left running
+    threads = threads or config.queue_workers
+    click.echo(f"worker {os.getpid()}: {threads} thread(s) on {_safe_url(queue.queue_url_for(config))} "
+               f"(queue {huey.name})", err=True)
+    queue.consumer(huey, workers=threads).run()
+
+
+def _safe_url(url: str) -> str:
+    """A URL without its password, for logs."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
 
 
 def _serve(config: Config) -> None:
@@ -111,11 +176,9 @@ def _serve(config: Config) -> None:
             self.cfg.set("control_socket_disable", True)
 
         def load(self):
+            # The model is not loaded here: request workers run no NLP (extraction is a job,
+            # run by `claimtrack worker`).
             app = _app(config, ready=False)
-            if config.preload_model:
-                # Loaded once in the master, shared by the forked workers (copy-on-write).
-                from api.extraction.model import get_nlp
-                get_nlp()
             # Let timers started while building the app (the rate-limit store's expiry timer,
             # a greenlet under gevent) run out in the master: a pending one would be inherited
             # by every forked worker and fail there.
@@ -167,36 +230,49 @@ def load_samples(directory: Path) -> list[str]:
 @click.option("--no-serve", is_flag=True, help="set up the demo database and exit")
 @click.option("--extract/--no-extract", default=True, show_default=True, help="run the extraction pipeline on the samples")
 def demo(samples_dir, bind, no_serve, extract):
-    """A SQLite demo: migrate, load the samples, extract, print an admin key, serve.
+    """A SQLite demo: migrate, load the samples, extract (as jobs), print an admin key, serve.
 
     The demo uses the database every other command uses (DATABASE_URL, by default
     claimtrack.db in this folder), so `claimtrack keys create` and friends work on it afterwards.
     Its admin key is kept in claimtrack-demo.key: a later run reuses it while it is valid, and
     otherwise revokes the demo's old admin keys and writes a new one.
     """
-    if not no_serve:
-        _use_gevent()
     from api.db import database, migrate
     from api.domain.ids import decode_id
+    from api.services import jobs
     from api.services.audit import CLI
-    from api.services.extraction import run_extraction
+    from api.services.extraction import submit_extraction
+    from api.supervisor import Supervisor, claimtrack_command
 
     config = Config.from_env().with_(bind=bind)
     _app(config, ready=False)
     migrate()
-    with database.connection_context():
-        ids = load_samples(_find_samples(samples_dir))
-        if extract:
-            for source_id in ids:
-                proposed = run_extraction(decode_id("source", source_id), actor=CLI).claims
-                click.echo(f"extracted from {source_id}: {len(proposed)} new candidate claims")
-        token, reused = _demo_admin_key()
+    # The consumer runs the extractions now and the server's jobs afterwards.
+    supervisor = Supervisor()
+    supervisor.start("worker", claimtrack_command("worker", "--exit-with-parent"), restart=True)
+    try:
+        with database.connection_context():
+            ids = load_samples(_find_samples(samples_dir))
+            if extract:
+                started = [(source_id, submit_extraction(decode_id("source", source_id), actor=CLI).id)
+                           for source_id in ids]
+                for source_id, job_id in started:
+                    job = jobs.wait_for(job_id, 600)
+                    claims = len((jobs.job_result(job) or {}).get("claims", []))
+                    click.echo(f"extracted from {source_id}: {claims} new candidate claims" if job.status == "succeeded"
+                               else f"extraction of {source_id}: {job.status} {jobs.job_error(job) or ''}")
+            token, reused = _demo_admin_key()
+    except BaseException:
+        supervisor.stop()
+        raise
     click.echo(f"database: {config.database_url}\nsources: {', '.join(ids)}")
     click.echo(f"admin key ({'reused from' if reused else 'written to'} {DEMO_KEY_FILE}): {token}")
-    if not no_serve:
-        click.echo(f"serving on http://{bind}  (try: curl -H \"Authorization: Bearer $(cat {DEMO_KEY_FILE})\" "
-                   f"http://{bind}/v1/sources)")
-        _serve(config)
+    if no_serve:
+        supervisor.stop()
+        return
+    click.echo(f"serving on http://{bind}  (try: curl -H \"Authorization: Bearer $(cat {DEMO_KEY_FILE})\" "
+               f"http://{bind}/v1/sources)")
+    sys.exit(_supervise(["serve", "--no-worker", "--bind", bind], supervisor))
 
 
 DEMO_KEY_NAME = "demo admin"
@@ -281,20 +357,29 @@ def keys_revoke(key_id):
               type=click.Choice(SOURCE_KINDS))
 @click.option("--publisher", help="publisher of every file")
 @click.option("--language", default="en", show_default=True)
-@click.option("--extract", is_flag=True, help="also run the extraction pipeline on each source")
-def ingest(files, kind, publisher, language, extract):
-    """Store text files (UTF-8) as sources, titled by file name; already stored texts are skipped."""
+@click.option("--extract", is_flag=True, help="also extract from each stored source: one job per file")
+@click.option("--threads", type=click.IntRange(min=0),
+              help="with --extract: consumer threads this command runs while it waits (default: "
+                   "CLAIMTRACK_QUEUE_WORKERS with the embedded queue, 0 with a shared one, whose workers do the jobs)")
+def ingest(files, kind, publisher, language, extract, threads):
+    """Store text files (UTF-8) as sources, titled by file name; already stored texts are skipped.
+
+    With --extract each new source gets an extraction job, and a progress bar follows the jobs
+    until every one has finished."""
     from tqdm import tqdm
 
     from api.db import database
-    from api.domain.errors import Conflict, Invalid
+    from api.domain.errors import Conflict, DomainError, Invalid
     from api.domain.ids import encode_id
     from api.services.audit import CLI
-    from api.services.extraction import run_extraction
+    from api.services.extraction import submit_extraction
+    from api.services.jobs import job_error as jobs_error, job_result as jobs_result
     from api.services.sources import create_source
-    _app()
+    config = Config.from_env()
+    _app(config)
     stored = skipped = claims = 0
     failed: list[str] = []
+    started: dict[int, str] = {}  # job key → file
     with database.connection_context():
         for path in tqdm(files, unit=" file", file=sys.stderr):
             try:
@@ -320,12 +405,53 @@ def ingest(files, kind, publisher, language, extract):
                 source_pk = source.source.id
                 source_id = encode_id("source", source_pk)
             if extract and source_pk is not None:
-                claims += len(run_extraction(source_pk, actor=CLI).claims)
+                try:
+                    started[submit_extraction(source_pk, actor=CLI).id] = path
+                except DomainError as error:
+                    failed.append(path)
+                    tqdm.write(f"{path}: {error.message} (stored as {source_id}, not extracted)", file=sys.stderr)
             tqdm.write(f"{source_id}\t{path}", file=sys.stderr)
+    if started:
+        if threads is None:
+            threads = config.queue_workers if _embedded_queue(config) else 0
+        outcomes = _follow_jobs(list(started), threads=threads, label="extracting")
+        for job_id, job in outcomes.items():
+            if job.status == "succeeded":
+                claims += len(jobs_result(job).get("claims", []))
+            else:
+                failed.append(started[job_id])
+                problem = jobs_error(job) or {}
+                tqdm.write(f"{started[job_id]}: extraction {job.status}: {problem.get('detail', '')}", file=sys.stderr)
     click.echo(f"stored {stored}, skipped {skipped} already stored" + (f", {claims} claims proposed" if extract else "")
                + (f", {len(failed)} failed: {', '.join(failed)}" if failed else ""))
     if failed:
         sys.exit(1)
+
+
+def _follow_jobs(job_ids: list[int], *, threads: int, label: str) -> dict:
+    """Wait for these jobs with a progress bar (one step per finished job), running `threads`
+    consumer threads in this process meanwhile (0: the workers elsewhere do them). Returns the
+    finished Job rows by key."""
+    import time
+    from contextlib import nullcontext
+
+    from tqdm import tqdm
+
+    from api.db import database
+    from api.jobs import queue
+    from api.jobs.consumers import running_consumer
+    from api.services.jobs import finished_jobs
+    done: dict = {}
+    local = running_consumer(queue.current(), workers=threads, periodic=False) if threads else nullcontext()
+    with local, tqdm(total=len(job_ids), unit=" job", desc=label, file=sys.stderr) as bar:
+        while len(done) < len(job_ids):
+            with database.connection_context():
+                newly = finished_jobs([pk for pk in job_ids if pk not in done])
+            done.update(newly)
+            bar.update(len(newly))
+            if len(done) < len(job_ids):
+                time.sleep(0.25)
+    return done
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
@@ -382,23 +508,49 @@ def export(output):
 
 
 @main.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 def import_(file):
     """Load an export (FILE, or - for stdin) into an empty database, keeping ids and timestamps.
 
-    Applies the migrations first, like init-db.
+    Applies the migrations first, like init-db. The import is a job (kind `import`, seen by
+    admins in GET /v1/jobs) that this command runs itself, with a progress bar; it is one
+    transaction, so a failed or interrupted import stores nothing.
     """
+    import shutil
+    import tempfile
+
+    from tqdm import tqdm
+
     from api.db import database, migrate
-    from api.domain.errors import DomainError
-    from api.services.imports import import_records
-    from schemas.exports import parse_lines
+    from api.jobs import tasks
+    from api.jobs.kinds.imports import IMPORT_JOB
+    from api.services import jobs
+    from api.services.audit import CLI
     _app(ready=False)
     migrate()
-    with database.connection_context():
-        try:
-            counts = import_records(parse_lines(file))
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
+    spooled = None
+    if file == "-":  # the job reads a file: spool stdin into one
+        spooled = tempfile.NamedTemporaryFile("wb", suffix=".ndjson", delete=False)
+        with spooled:
+            shutil.copyfileobj(sys.stdin.buffer, spooled)
+        file = spooled.name
+    try:
+        with database.connection_context():
+            job = jobs.submit(IMPORT_JOB, {"path": str(Path(file).resolve())}, actor=CLI, role="admin",
+                              max_attempts=1, send=False)
+        with tqdm(unit=" lines", file=sys.stderr, disable=spooled is not None) as bar:
+            def follow(done, total):
+                bar.total = total
+                bar.update(done - bar.n)
+            tasks.run_job(job.id, on_progress=follow)
+        with database.connection_context():
+            job = jobs.get_job(job.id)
+    finally:
+        if spooled is not None:
+            Path(spooled.name).unlink(missing_ok=True)
+    if job.status != "succeeded":
+        raise click.ClickException((jobs.job_error(job) or {}).get("detail", f"the import {job.status}"))
+    counts = jobs.job_result(job)
     click.echo("imported: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
 
 
@@ -418,3 +570,7 @@ def embed_claims():
                 bar.update(done - bar.n)
             done = matching.embed_stale(progress=progress)
     click.echo(f"embedded {done} claims")
+
+
+if __name__ == "__main__":  # `python -m api.cli`: how the supervisor starts its children
+    main()

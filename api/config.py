@@ -48,12 +48,18 @@ class Config:
     organization_url: str | None = None
     public_url: str | None = None
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
-    extraction_concurrency: int = 1  # extractions running at once per server process
-    extraction_wait_seconds: int = 30  # how long a request waits for a slot before 503
     rate_limit_storage_url: str = "memory://"
     auth_failures_per_minute: int = 20  # failed authentications per client address
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-For / -Proto are believed
     claimreview_url_template: str | None = None  # e.g. https://desk.example/fact-checks/{claim_id}
+    # The job queue (api/jobs/queue.py): redis://… to share it between machines; sqlite:///file for
+    # the embedded store; None: the embedded store beside the SQLite database (queue_url_for).
+    queue_url: str | None = None
+    queue_name: str = "claimtrack"  # the queue's name in its store (several apps can share a Redis)
+    queue_workers: int = 2  # worker threads of the consumer `serve`/`demo` start (`worker --workers`)
+    job_lease_seconds: int = 60  # a running job renews its lease every third of this; past it, it is taken for dead
+    job_max_attempts: int = 3  # runs of a job before it is marked failed (a crashed worker, a database outage)
+    prefer_wait_max_seconds: int = 60  # the cap on `Prefer: wait=N` (RFC 7240)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Config":
@@ -72,12 +78,16 @@ class Config:
             organization_url=env.get("CLAIMTRACK_ORGANIZATION_URL") or None,
             public_url=(env.get("CLAIMTRACK_PUBLIC_URL") or "").rstrip("/") or None,
             allowed_hosts=_list(env, "CLAIMTRACK_ALLOWED_HOSTS") or cls.allowed_hosts,
-            extraction_concurrency=_int(env, "CLAIMTRACK_EXTRACTION_CONCURRENCY", cls.extraction_concurrency),
-            extraction_wait_seconds=_int(env, "CLAIMTRACK_EXTRACTION_WAIT_SECONDS", cls.extraction_wait_seconds),
             rate_limit_storage_url=env.get("CLAIMTRACK_RATELIMIT_STORAGE_URL") or cls.rate_limit_storage_url,
             auth_failures_per_minute=_int(env, "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE", cls.auth_failures_per_minute),
             trusted_proxies=_int(env, "CLAIMTRACK_TRUSTED_PROXIES", cls.trusted_proxies),
             claimreview_url_template=_url_template(env, "CLAIMTRACK_CLAIMREVIEW_URL_TEMPLATE"),
+            queue_url=env.get("CLAIMTRACK_QUEUE_URL") or None,
+            queue_name=env.get("CLAIMTRACK_QUEUE_NAME") or cls.queue_name,
+            queue_workers=_int(env, "CLAIMTRACK_QUEUE_WORKERS", cls.queue_workers),
+            job_lease_seconds=_int(env, "CLAIMTRACK_JOB_LEASE_SECONDS", cls.job_lease_seconds),
+            job_max_attempts=_int(env, "CLAIMTRACK_JOB_MAX_ATTEMPTS", cls.job_max_attempts),
+            prefer_wait_max_seconds=_int(env, "CLAIMTRACK_PREFER_WAIT_MAX_SECONDS", cls.prefer_wait_max_seconds),
         )
 
     def with_(self, **changes) -> "Config":

@@ -19,8 +19,7 @@ STATUSES = {
     "UNSUPPORTED_MEDIA_TYPE": (415, "The body is not JSON"),
     "TOO_MANY_REQUESTS": (429, "Over the key's rate limit; see Retry-After"),
     "SERVICE_UNAVAILABLE": (503, "The database is not reachable (or, on /readyz, its schema is missing or "
-                                 "behind: run `claimtrack init-db`), or extraction is at this server's "
-                                 "capacity; see Retry-After"),
+                                 "behind: run `claimtrack init-db`); see Retry-After"),
 }
 
 HEADERS = {

@@ -57,8 +57,14 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
                                  "split it into several sources."),
     "error": (422, "Error", "The request was refused; the detail says why."),
     "cannot-extract": (422, "Cannot extract", "The extraction pipeline cannot work on this text."),
-    "busy": (503, "Busy", "Extraction is at this server's capacity (CLAIMTRACK_EXTRACTION_CONCURRENCY per process): "
-             "retry after the Retry-After seconds."),
+    "busy": (503, "Busy", "The server has no capacity for this work right now: retry after the Retry-After seconds."),
+    "job-lost": (500, "Job lost", "A job's error: the worker running it stopped (killed, or its machine went down) "
+                 "before it finished, on every one of its attempts (CLAIMTRACK_JOB_MAX_ATTEMPTS). Nothing of it was "
+                 "stored: each run commits its writes together with its success. Start it again."),
+    "job-crashed": (500, "Job crashed", "A job's error: it stopped on an unexpected error on every attempt (the "
+                    "worker's log has the details). Nothing of the failed runs was stored."),
+    "unknown-job-kind": (422, "Unknown job kind", "A job's error: the worker that took it has no handler for its kind "
+                         "(a worker older than the server that queued it): upgrade the workers."),
     "unauthorized": (401, "Unauthorized", "Send a valid API key: `Authorization: Bearer <key>`. Keys are created with "
                      "`claimtrack keys create` or, by an admin, with POST /v1/keys."),
     "forbidden": (403, "Forbidden", "The key's role is too low: reader may read, checker may also create and edit, "

@@ -33,7 +33,7 @@ class SourceCreateSchema(SourceMetadataSchema):
     text = fields.String(required=True, validate=validate.Length(min=1),
                          metadata={"description": "The document text, stored exactly as given (a leading BOM is dropped)."})
     extract = fields.Boolean(load_default=False,
-                             metadata={"description": "Also run the extraction pipeline (see POST …/extraction)."})
+                             metadata={"description": "Also start an extraction job (see POST …/extraction)."})
 
 
 class SourceUpdateSchema(SourceMetadataSchema):
@@ -52,7 +52,10 @@ class SourceSchema(SourceMetadataSchema):
 
 class SourceDetailSchema(SourceSchema):
     text = fields.String()
-    extraction = fields.Nested("ExtractionSchema", metadata={"description": "Only when created with extract: true."})
+    extraction = fields.Nested("ExtractionSchema", metadata={
+        "description": "Only when created with extract: true and `Prefer: wait=N`, once its job succeeded."})
+    job = fields.Nested("JobRefSchema", metadata={"description": "Only when created with extract: true: the "
+                                                                 "extraction job (follow it at `href`)."})
 
 
 SourcePageSchema = page_schema(SourceSchema, "SourcePage")

@@ -11,6 +11,8 @@ import pytest
 from api.app import create_app
 from api.config import Config
 from api.db import database, migrate
+from api.jobs import queue
+from api.jobs.consumers import running_consumer
 from api.services.keys import create_key
 from tests.support import ApiClient, empty_tables, post_samples, serving
 
@@ -18,6 +20,8 @@ POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
 # A Redis database the suite may flush (e.g. redis://127.0.0.1:6379/13); tests marked
 # `redis` run only when it is set, as the PostgreSQL pass runs only with a PostgreSQL URL.
 REDIS_URL = os.environ.get("CLAIMTRACK_TEST_REDIS_URL")
+# The matching sweep (api/jobs/kinds/matching.py) would embed claims behind a test's back every minute.
+os.environ.setdefault("CLAIMTRACK_MATCHING_SWEEP", "0")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
@@ -52,10 +56,15 @@ def database_url(request, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated_app(database_url):
-    app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0))
+def migrated_app(database_url, tmp_path_factory):
+    """The app on this backend, with a real job queue (huey's SQLite store in a temporary file)
+    and a real consumer (two worker threads) running it for the whole session."""
+    queue_file = tmp_path_factory.mktemp("queue") / "queue.db"
+    app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0,
+                            queue_url=f"sqlite:///{queue_file}"))
     migrate()
-    return app
+    with running_consumer(queue.current(), workers=2):
+        yield app
 
 
 @pytest.fixture

@@ -9,6 +9,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 
 
+# Ask a POST that starts a job to answer with its result (RFC 7240 `Prefer: wait`): the real
+# queue and consumer run it meanwhile (see conftest.migrated_app).
+WAIT = {"Prefer": "wait=60"}
+
+
 def sample_text(name: str) -> str:
     return (SAMPLES / name).read_bytes().decode("utf-8")
 
@@ -51,7 +56,7 @@ def empty_tables() -> None:
     tables = [m._meta.table_name for m in (
         models.ClaimEmbedding, models.AuditEntry, models.IdempotentRequest, models.Evidence, models.Verdict, models.ClaimTag,
         models.ClaimEvent, models.Appearance, models.Mention, models.Claim, models.EventParticipant, models.Event,
-        models.PersonNameToken, models.Person, models.Source, models.ApiKey)]
+        models.PersonNameToken, models.Person, models.Source, models.ApiKey, models.Job)]
     with database.connection_context():
         if isinstance(database.obj, peewee.PostgresqlDatabase):
             database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
@@ -108,7 +113,9 @@ def serving(database_url: str, log_path: Path, *, workers: int = 4, ready: str =
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACK_WORKERS": str(workers),
            "CLAIMTRACK_PRELOAD_MODEL": "0", "CLAIMTRACK_BIND": f"127.0.0.1:{port}", "CLAIMTRACK_LOG_LEVEL": "info",
-           "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0", "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE": "0", **env}
+           "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0", "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE": "0",
+           # Its own embedded queue (and a consumer that `serve` starts beside gunicorn).
+           "CLAIMTRACK_QUEUE_URL": f"sqlite:///{log_path.parent / 'queue.db'}", **env}
     with open(log_path, "wb") as log:
         process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
                                    stdout=log, stderr=subprocess.STDOUT)

@@ -116,8 +116,8 @@ def test_compose_has_no_obsolete_version_key(compose):
     assert "version" not in compose
 
 
-def test_compose_defines_db_migrate_api_and_proxy_services(services):
-    assert {"db", "migrate", "api", "proxy"} <= set(services)
+def test_compose_defines_db_redis_migrate_api_worker_and_proxy_services(services):
+    assert {"db", "redis", "migrate", "api", "worker", "proxy"} <= set(services)
 
 
 def test_db_is_healthchecked_with_pg_isready_over_tcp(services):
@@ -208,7 +208,7 @@ def test_api_healthcheck_probes_readyz_or_healthz(services):
 
 def test_api_and_migrate_database_url_matches_the_db_service(services):
     db_env = _environment(services["db"])
-    for name in ("api", "migrate"):
+    for name in ("api", "migrate", "worker"):
         url = urlsplit(_environment(services[name])["DATABASE_URL"])
         assert url.scheme in ("postgresql", "postgres"), (name, url.scheme)
         assert url.hostname == "db", name
@@ -216,6 +216,30 @@ def test_api_and_migrate_database_url_matches_the_db_service(services):
         assert url.username == db_env["POSTGRES_USER"], name
         assert url.password == db_env["POSTGRES_PASSWORD"], name
         assert url.path.lstrip("/") == db_env["POSTGRES_DB"], name
+
+
+def test_redis_is_healthchecked_and_keeps_no_data_on_disk(services):
+    redis = services["redis"]
+    assert redis["image"].startswith("redis:")
+    assert "redis-cli" in _healthcheck_text(redis) and "ping" in _healthcheck_text(redis)
+    assert _published(redis) == []  # reachable by the other services only
+
+
+def test_api_and_workers_share_one_redis_job_queue(services):
+    urls = {name: _environment(services[name]).get("CLAIMTRACK_QUEUE_URL") for name in ("api", "worker")}
+    assert len(set(urls.values())) == 1, urls
+    queue = urlsplit(urls["api"])
+    assert (queue.scheme, queue.hostname, queue.port or 6379) == ("redis", "redis", 6379)
+    for name in ("api", "worker"):
+        assert _depends_on(services[name]).get("redis") == "service_healthy", name
+
+
+def test_the_worker_runs_the_shared_image_once_the_database_is_migrated(services):
+    worker = services["worker"]
+    assert _command_words(worker["command"]) == ["claimtrack", "worker"]
+    assert worker["image"] == services["api"]["image"] and worker["pull_policy"] == "never"
+    assert "build" not in worker and _published(worker) == []
+    assert _depends_on(worker).get("migrate") == "service_completed_successfully"
 
 
 def test_config_reads_the_variables_these_checks_rely_on():
@@ -248,7 +272,7 @@ def test_dockerfile_starts_from_python_311_slim():
 
 def test_dockerfile_installs_the_package_with_pip():
     runs = " ".join(_args("RUN"))
-    assert re.search(r"pip install (--no-cache-dir )?\.(\s|$|&)", runs + " "), runs
+    assert re.search(r"pip install (--no-cache-dir )?(\.|\"\.\[redis\]\")(\s|$|&)", runs + " "), runs
 
 
 def test_dockerfile_runs_as_a_non_root_user():

@@ -69,7 +69,7 @@ class TooLarge(DomainError):
 
 
 class Busy(DomainError):
-    """No capacity for this work right now (every extraction slot taken); worth a retry after
+    """No capacity for this work right now (e.g. a server at capacity); worth a retry after
     `retry_after` seconds."""
 
     slug = "busy"

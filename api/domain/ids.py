@@ -18,6 +18,7 @@ PREFIXES = {
     "mention": "men",
     "key": "key",
     "audit": "aud",
+    "job": "job",
 }
 
 _sqids = Sqids(alphabet="k3x9q2mavb7nc5tr8pzh4wyd6fjegs", min_length=8)

@@ -18,3 +18,9 @@ DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
 # What a span of a source can be, in its annotations.
 ANNOTATION_KINDS = ("claim", "person", "event", "evidence")
+
+# A background job's life (api/models/job.py): queued → running → succeeded | failed. A run whose
+# worker died goes back to queued while attempts remain.
+JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED = "queued", "running", "succeeded", "failed"
+JOB_STATUSES = (JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED)
+JOB_FINISHED = (JOB_SUCCEEDED, JOB_FAILED)

@@ -11,11 +11,8 @@ sentences; extraction uses it for transcripts. News articles use ARTICLE_THRESHO
 """
 from __future__ import annotations
 
-import atexit
 import json
 import math
-import os
-import sys
 import threading
 from pathlib import Path
 
@@ -84,38 +81,6 @@ class CheckworthinessModel:
     def scores(self, texts: list[str]) -> list[float]:
         """Calibrated probabilities that each text is a check-worthy factual claim (0..1)."""
         return [1.0 / (1.0 + math.exp(-(self._a * x + self._b))) for x in self.logits(texts)]
-
-
-def _forget_before_fork() -> None:
-    """A forked child (a gunicorn worker) loads its own copy: an onnxruntime session is not
-    fork-safe, and a child inheriting one can hang when it exits."""
-    global _model
-    _model = None
-
-
-def _skip_runtime_teardown_in_child() -> None:
-    """onnxruntime starts helper threads when imported; a child forked after that (a gunicorn
-    worker of `claimtrack demo`, which extracts before serving) inherits its state without the
-    threads, and onnxruntime's C++ exit handlers then wait forever for them. Such a child ends
-    with os._exit once Python's own exit work is done, skipping those handlers."""
-    if "onnxruntime" not in sys.modules:
-        return
-
-    def _exit_now():
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
-        os._exit(0)
-
-    # atexit runs last-registered first: the child's own exit handlers (registered after the
-    # fork) still run; those inherited from the parent are skipped, and the status is 0.
-    atexit.register(_exit_now)
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_forget_before_fork, after_in_child=_skip_runtime_teardown_in_child)
 
 
 def get_model() -> CheckworthinessModel:

@@ -3,6 +3,7 @@ from api.models.audit import AuditEntry
 from api.models.base import utcnow
 from api.models.claim import Appearance, Claim, ClaimEvent, ClaimTag
 from api.models.event import Event, EventParticipant
+from api.models.job import Job
 from api.models.key import ApiKey
 from api.models.matching import ClaimEmbedding, MatchingState
 from api.models.mention import Mention
@@ -11,7 +12,7 @@ from api.models.source import Source
 from api.models.verdict import Evidence, IdempotentRequest, Verdict
 
 __all__ = [
-    "ApiKey", "AuditEntry", "Appearance", "Claim", "ClaimEmbedding", "ClaimEvent", "ClaimTag", "Event", "EventParticipant", "Evidence",
-    "IdempotentRequest", "MatchingState", "Verdict",
+    "ApiKey", "AuditEntry", "Appearance", "Claim", "ClaimEmbedding", "ClaimEvent", "ClaimTag", "Event", "EventParticipant",
+    "Evidence", "IdempotentRequest", "Job", "MatchingState", "Verdict",
     "Mention", "Person", "PersonNameToken", "Source", "utcnow",
 ]

@@ -9,21 +9,19 @@ skipped. A claim is linked to the events its span mentions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 
 from peewee import fn
 
-from api.capacity import extraction_slot, off_the_event_loop
 from api.db import database
 from api.domain.errors import Invalid, TooLarge
+from api.domain.ids import decode_id, encode_id
 from api.domain.events import event_name_key, same_event
-from api.domain.ids import encode_id
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND, EXTRACTED
-from api.extraction import ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
+from api.extraction import MAX_CHARS, ExtractionInputError, ExtractionResult, KnownPerson, TextTooLong, extract
 from api.models import Appearance, Claim, ClaimEvent, Event, EventParticipant, Mention, Person, PersonNameToken, Source
-from api.services import audit, matching
+from api.services import audit, jobs, matching
 from api.services.claims import ClaimDetails, written_claims
 from api.services.common import get_locked_or_404, get_or_404, save_changes, touch_claims
 from api.services.people import aliases_text, index_names
@@ -174,14 +172,24 @@ def _link_to_known_claim(source, claim, actor: audit.Actor, summary: ExtractionS
     return True
 
 
+def _too_long(error: TextTooLong) -> TooLarge:
+    return TooLarge(f"{error}: split the text into several sources to extract from it.",
+                    slug="text-too-long-to-extract")
+
+
+def check_extractable_length(text: str) -> None:
+    """TooLarge when the text is over the pipeline's limit (api.extraction.MAX_CHARS): checked
+    before a job is started, so such a request stores nothing."""
+    if len(text) > MAX_CHARS:
+        raise _too_long(TextTooLong(len(text), MAX_CHARS))
+
+
 def _extract(text: str, known: dict[str, Person], kind: str) -> ExtractionResult:
     try:
-        with extraction_slot():
-            return off_the_event_loop(partial(extract, kind=kind), text,
-                                      [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()])
+        return extract(text, [KnownPerson(key=k, name=p.name, aliases=p.alias_list) for k, p in known.items()],
+                       kind=kind)
     except TextTooLong as error:
-        raise TooLarge(f"{error}: split the text into several sources to extract from it.",
-                       slug="text-too-long-to-extract") from None
+        raise _too_long(error) from None
     except ExtractionInputError as error:
         raise Invalid(None, str(error), slug="cannot-extract") from None
 
@@ -209,6 +217,57 @@ def store_proposals(source: Source, proposals: Proposals, *, actor: audit.Actor)
     audit.record(actor, "extract", "source", source.id, people=len(summary.people), events=len(summary.events),
                  claims=len(summary.claims), mentions=summary.mentions)
     return summary
+
+
+def summary_ids(source_id: int, summary: ExtractionSummary) -> dict:
+    """What a run stored, as the public ids a job's result shows (summary_from_ids reads it back)."""
+    return {"source": encode_id("source", source_id),
+            "people": [encode_id("person", p.id) for p in summary.people],
+            "matched_people": [encode_id("person", p.id) for p in summary.matched_people],
+            "events": [encode_id("event", e.id) for e in summary.events],
+            "claims": [encode_id("claim", c.claim.id) for c in summary.claims],
+            "linked_claims": [encode_id("claim", pk) for pk in summary.linked],
+            "mentions": summary.mentions}
+
+
+def summary_from_ids(result: dict) -> ExtractionSummary:
+    """The ExtractionSummary a job's result (summary_ids) names, read back from the database
+    (rows deleted since are left out)."""
+    def rows(model, kind, ids):
+        keys = [decode_id(kind, i) for i in ids]
+        found = {r.id: r for r in model.select().where(model.id.in_(keys))} if keys else {}
+        return [found[k] for k in keys if k in found]
+    return ExtractionSummary(
+        people=rows(Person, "person", result.get("people", [])),
+        matched_people=rows(Person, "person", result.get("matched_people", [])),
+        events=rows(Event, "event", result.get("events", [])),
+        claims=written_claims(rows(Claim, "claim", result.get("claims", []))),
+        linked=[decode_id("claim", i) for i in result.get("linked_claims", [])],
+        mentions=result.get("mentions", 0))
+
+
+EXTRACTION_JOB = "extraction"  # the job kind (api/jobs/kinds/extraction.py)
+
+
+def submit_extraction(pk: int, *, actor: audit.Actor, role: str | None = None):
+    """Start an extraction job for a stored source; returns the Job row. NotFound (no such
+    source) and TooLarge (over the pipeline's limit) are raised here, before any job exists."""
+    source = get_or_404(Source, pk)
+    check_extractable_length(source.text)
+    return jobs.submit(EXTRACTION_JOB, {"source_id": pk}, actor=actor, role=role)
+
+
+def extract_in_job(run, source_pk: int) -> None:
+    """The extraction job (api/jobs/kinds/extraction.py): the pipeline outside any transaction,
+    then what it proposes stored in one transaction with the job's success (a killed run stores
+    nothing). NotFound, TooLarge, Invalid fail the job."""
+    source = get_or_404(Source, source_pk)
+    proposals = propose(source.text, source.kind)
+    with run.atomic():
+        summary = store_proposals(get_locked_or_404(Source, source_pk), proposals, actor=run.actor)
+        run.succeed(summary_ids(source_pk, summary))
+    if summary.claims:  # their matching data, in a job of its own (the periodic sweep would also)
+        jobs.submit(matching.EMBED_JOB, {"claims": [d.claim.id for d in summary.claims]}, actor=run.actor)
 
 
 def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:

@@ -195,9 +195,13 @@ def _advance_sequences() -> None:
             (table,))
 
 
-def import_records(records: Iterable[tuple[int, str, int, dict]]) -> dict[str, int]:
+PROGRESS_EVERY = 1000  # records between two calls of import_records' `progress`
+
+
+def import_records(records: Iterable[tuple[int, str, int, dict]], progress=None) -> dict[str, int]:
     """Load (line number, type, key, fields) records, as `schemas.exports.parse_lines` gives
-    them, into an empty database in one transaction; counts per type.
+    them, into an empty database in one transaction; counts per type. `progress(line_number)`,
+    if given, is called every PROGRESS_EVERY records.
 
     Raises Invalid naming the line (and field) of a bad record, Conflict for a database that
     already holds data; either way nothing is stored."""
@@ -206,7 +210,9 @@ def import_records(records: Iterable[tuple[int, str, int, dict]]) -> dict[str, i
         _refuse_unless_empty()
         number = 0
         try:
-            for number, kind, pk, values in records:
+            for seen, (number, kind, pk, values) in enumerate(records, start=1):
+                if progress is not None and seen % PROGRESS_EVERY == 0:
+                    progress(number)
                 try:
                     loader.add(number, kind, pk, values)
                 except _Refused as error:

@@ -50,6 +50,8 @@ from api.services.claims import ClaimDetails, claim_details
 AUTO_LINK_THRESHOLD = 0.96
 AUTO_LINK_MIN_COSINE = 0.65
 
+EMBED_JOB = "matching.embed"  # the job kind (api/jobs/kinds/matching.py)
+
 # How many pooled candidates a query asks the matcher for before filters: everything it pools.
 _POOL = 1000
 # Claims read per query while embedding everything.

@@ -9,10 +9,9 @@ from api.db import database
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.ids import encode_id
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
-from api.domain.vocabulary import DEFAULT_SOURCE_KIND
 from api.models import Appearance, Evidence, Mention, Source
 from api.pagination import Page, paginate
-from api.services import audit, extraction
+from api.services import audit, extraction, jobs
 from api.services.common import (
     check_etag, full_text_match, get_locked_or_404, get_or_404, save_changes, time_filters,
 )
@@ -28,6 +27,7 @@ class SourceDetails:
     source: Source
     counts: dict[str, int]
     extraction: extraction.ExtractionSummary | None = None
+    job: object | None = None  # the extraction Job started at creation
 
 
 def _duplicate(existing_id: int) -> Conflict:
@@ -36,20 +36,21 @@ def _duplicate(existing_id: int) -> Conflict:
                     existing=public_id)
 
 
-def create_source(data: dict, *, actor: audit.Actor, extract: bool = False) -> SourceDetails:
-    """Store a source, and with `extract` run the pipeline on it: one use case, one transaction,
-    so a text the pipeline refuses (TooLarge over its limit, Invalid) stores nothing.
+def create_source(data: dict, *, actor: audit.Actor, extract: bool = False, role: str | None = None) -> SourceDetails:
+    """Store a source, and with `extract` start an extraction job for it, in the same
+    transaction (the job is sent once the source is committed). A text over the pipeline's
+    limit is refused first (TooLarge) and stores nothing; one the pipeline cannot process
+    fails its job.
 
-    Raises Invalid (text that cannot be stored), Conflict (the same text is stored: `existing`)."""
+    Raises Invalid (text that cannot be stored), Conflict (the same text is stored: `existing`), TooLarge."""
     try:
         text = normalize_source_text(data["text"])
     except UnstorableText as error:
         raise Invalid("text", str(error)) from None
     digest = text_sha256(text)
-    _refuse_duplicate(digest)  # before the pipeline's work, which a duplicate would waste
-    # Outside the transaction: the model's work needs no lock on the database.
-    proposals = extraction.propose(text, data.get("kind") or DEFAULT_SOURCE_KIND) if extract else None
-    with database.atomic():
+    if extract:
+        extraction.check_extractable_length(text)
+    with jobs.sending_after_commit(), database.atomic():
         _refuse_duplicate(digest)
         fields = {k: v for k, v in data.items() if k not in ("text", "extract")}
         try:
@@ -63,10 +64,14 @@ def create_source(data: dict, *, actor: audit.Actor, extract: bool = False) -> S
                 raise  # not a duplicate: another constraint, a bug to see
             raise _duplicate(existing.id) from None
         audit.record(actor, "create", "source", source.id)
-        if proposals is None:
-            return SourceDetails(source, {"claims": 0, "mentions": 0})
-        summary = extraction.store_proposals(source, proposals, actor=actor)
-        return SourceDetails(source, source_counts([source.id])[source.id], summary)
+        job = extraction.submit_extraction(source.id, actor=actor, role=role) if extract else None
+        return SourceDetails(source, {"claims": 0, "mentions": 0}, job=job)
+
+
+def source_after_extraction(pk: int, result: dict) -> SourceDetails:
+    """The source with its counts now and what its extraction job stored (the job's `result`)."""
+    details = get_source(pk)
+    return SourceDetails(details.source, details.counts, extraction.summary_from_ids(result))
 
 
 def _refuse_duplicate(digest: str) -> None:

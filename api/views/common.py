@@ -68,6 +68,26 @@ def page_result(data: list, page: Page):
     return {"data": data, "next_cursor": page.next_cursor}, 200, link_header(page)
 
 
+def preferred_wait() -> int | None:
+    """Seconds the client will wait for a job (`Prefer: wait=N`, RFC 7240 §4.3), capped at
+    CLAIMTRACK_PREFER_WAIT_MAX_SECONDS; None without the preference. A malformed value is
+    ignored, as RFC 7240 §2 asks of preferences a server does not understand."""
+    wait = None
+    for header in request.headers.getlist("Prefer"):
+        for preference in header.split(","):
+            name, _, value = preference.split(";")[0].strip().partition("=")
+            if name.strip().lower() == "wait" and value.strip().strip('"').isdigit():
+                wait = int(value.strip().strip('"'))
+    if wait is None:
+        return None
+    return min(wait, current_app.config["CLAIMTRACK"].prefer_wait_max_seconds)
+
+
+def acting_role() -> str:
+    """The role of the request's API key."""
+    return g.api_key.role
+
+
 def if_match() -> str | None:
     """The raw If-Match header (None: the write is unconditional)."""
     return request.headers.get("If-Match")

@@ -6,12 +6,17 @@ from flask.views import MethodView
 from api.presenters.sources import (
     present_annotations, present_extraction, present_source, present_sources,
 )
-from api.services import annotations, extraction, sources
+from api.domain.vocabulary import JOB_SUCCEEDED
+from api.services import annotations, extraction, jobs, sources
 from api.services.common import etag_for
-from api.views.common import Blueprint, acting, created, if_match, page_result, saved, single, split_query
+from api.views.common import (
+    Blueprint, acting, acting_role, created, if_match, page_result, preferred_wait, saved, single, split_query,
+)
+from api.views.jobs import answer_when_done, job_ref
 from schemas.annotations import AnnotationListSchema
 from schemas.common import OffsetsQuerySchema
 from schemas.extraction import ExtractionSchema
+from schemas.jobs import JobSchema
 from schemas.sources import (
     SourceCreateSchema, SourceDetailSchema, SourcePageSchema, SourceQuerySchema, SourceSchema, SourceUpdateSchema,
 )
@@ -35,11 +40,25 @@ class Sources(MethodView):
     def post(self, data):
         """Store a source; 409 if the same text is already stored
 
-        With `extract`, the pipeline runs in the same use case: a text it refuses (413, 422) stores nothing.
+        With `extract`, an extraction job starts once the source is stored (`job` in the answer;
+        follow it at /v1/jobs/{id}); a text over the extraction limit is refused first (413) and
+        stores nothing. With `Prefer: wait=N` as well and the job done within N seconds (N at most
+        60), the answer carries what it stored in `extraction`, as a synchronous call would.
         """
-        source = sources.create_source(data, actor=acting(), extract=data.pop("extract"))
-        return created(present_source(source), etag_for(source.source, source.counts), "sources.Source",
-                       source_id=source.source.id)
+        source = sources.create_source(data, actor=acting(), extract=data.pop("extract"), role=acting_role())
+        job = source.job
+        applied = {}
+        wait = preferred_wait() if job is not None else None
+        if wait is not None:
+            job = jobs.wait_for(job.id, wait)
+            applied = {"Preference-Applied": f"wait={wait}"}
+            if job.status == JOB_SUCCEEDED:
+                source = sources.source_after_extraction(source.source.id, jobs.job_result(job))
+        body = present_source(source)
+        if job is not None:
+            body["job"] = job_ref(job)
+        answer = created(body, etag_for(source.source, source.counts), "sources.Source", source_id=source.source.id)
+        return answer[0], answer[1], {**answer[2], **applied}
 
 
 @blp.route("/<source:source_id>")
@@ -67,10 +86,20 @@ class Source(MethodView):
 @blp.route("/<source:source_id>/extraction")
 class SourceExtraction(MethodView):
     @blp.arguments(OffsetsQuerySchema, location="query")
-    @blp.response(200, ExtractionSchema)
+    @blp.response(200, ExtractionSchema, description="With `Prefer: wait=N`, when the job finished in time: "
+                                                     "what it stored.")
+    @blp.alt_response(202, schema=JobSchema, description="The extraction job, started (Location: /v1/jobs/{id}).")
     def post(self, query, source_id):
-        """Run the extraction pipeline: store proposed people, events and claims (nothing twice)"""
-        return present_extraction(extraction.run_extraction(source_id, actor=acting()), query["offsets"])
+        """Start an extraction job: it stores proposed people, events and claims (nothing twice)
+
+        Answers 202 with the job (`Location: /v1/jobs/{id}`). With `Prefer: wait=N` (RFC 7240; N at
+        most 60) and the job done within N seconds: 200 with what it stored, or the job's problem
+        (413, 422), and `Preference-Applied`. 404 for an unknown source, 413 for a text over the
+        extraction limit, before any job starts.
+        """
+        job = extraction.submit_extraction(source_id, actor=acting(), role=acting_role())
+        offsets = query["offsets"]
+        return answer_when_done(job, lambda result: present_extraction(extraction.summary_from_ids(result), offsets))
 
 
 @blp.route("/<source:source_id>/annotations")

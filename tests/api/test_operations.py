@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from api import capacity
 from api.app import create_app
 from api.config import Config
 from api.db import database
@@ -50,22 +49,6 @@ def test_readyz_on_a_schema_behind_the_code_names_the_pending_migration(other_ap
 
 def test_readyz_is_200_on_a_migrated_database(api):
     assert api.get("/readyz", role=None).json == {"status": "ready"}
-
-
-@pytest.fixture
-def one_extraction_slot():
-    capacity.configure(1, 0)
-    yield
-    capacity.configure(Config.extraction_concurrency, Config.extraction_wait_seconds)
-
-
-def test_an_extraction_over_the_per_process_cap_gets_503_with_retry_after(api, samples, one_extraction_slot):
-    url = f"/v1/sources/{samples['001']['id']}/extraction"
-    with capacity.extraction_slot():  # another request's extraction is running
-        busy = api.post(url)
-    assert busy.status_code == 503 and busy.json["type"] == "/problems/busy"
-    assert busy.headers["Retry-After"] == "1"
-    assert api.post(url).status_code == 200  # the slot is free again
 
 
 def test_the_last_active_admin_key_cannot_be_revoked(api):

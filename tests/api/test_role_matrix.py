@@ -5,7 +5,7 @@ and admin. Missing/revoked key → 401 problem+json with WWW-Authenticate (excep
 endpoints); a role below the operation's minimum → 403 problem+json and nothing changes; the
 minimum role and above get through (a 2xx: each request is built to succeed).
 
-Minimum roles: GET → reader; POST/PATCH → checker; DELETE → admin; and admin for everything
+Minimum roles (GET /v1/jobs shows a reader only the kinds readers may see): GET → reader; POST/PATCH → checker; DELETE → admin; and admin for everything
 under /v1/keys and /v1/audit and for POST /v1/people/{person_id}/merge.
 
 An operation that openapi.yaml gains without a request builder in MATRIX fails here: add it.
@@ -83,6 +83,7 @@ class World:
     event: str
     claim: str
     verdict: str
+    job: str
     numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def unique(self, text: str) -> str:
@@ -110,13 +111,14 @@ class World:
 
     def path_ids(self) -> dict[str, str]:
         return {"source_id": self.source, "person_id": self.person, "event_id": self.event,
-                "claim_id": self.claim, "verdict_id": self.verdict}
+                "claim_id": self.claim, "verdict_id": self.verdict, "job_id": self.job}
 
 
 @dataclass
 class Call:
     ids: dict[str, str] = field(default_factory=dict)  # path parameters overriding the world's
     json: dict | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def plain(world: World) -> Call:
@@ -173,6 +175,9 @@ MATRIX: dict[str, Callable[[World], Call]] = {
     "POST /v1/keys": lambda w: Call(json={"name": w.unique("new key"), "role": "reader"}),
     "DELETE /v1/keys/{key_id}": lambda w: Call(ids={"key_id": w.fresh_key()}),
     "GET /v1/audit": plain,
+    # background jobs
+    "GET /v1/jobs": plain,
+    "GET /v1/jobs/{job_id}": plain,
 }
 
 CALLERS = (None, "revoked", "reader", "checker", "admin")
@@ -204,8 +209,10 @@ def world(shared_api) -> World:
     verdict = api.post(f"/v1/claims/{claim.json['id']}/verdicts",
                        json={"rating": "unverifiable", "rationale": "Nobody else was in the room."})
     assert verdict.status_code == 201, verdict.json
+    job = api.post(f"/v1/sources/{sources['000']}/extraction")
+    assert job.status_code == 202, job.json
     return World(api=api, source=source, person=person.json["id"], event=event.json["id"],
-                 claim=claim.json["id"], verdict=verdict.json["id"])
+                 claim=claim.json["id"], verdict=verdict.json["id"], job=job.json["id"])
 
 
 def concrete_url(path: str, ids: dict[str, str]) -> str:
@@ -282,6 +289,7 @@ def test_role_matrix(shared_api, request, operation, caller):
         headers, role = revoked_key_header(api), None
     else:
         headers, role = {}, caller
+    headers = {**call.headers, **headers}
     before = audit_trail(api) if world is not None else None
 
     response = api.request(method, url, role=role, headers=headers, json=call.json)

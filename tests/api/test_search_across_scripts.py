@@ -3,6 +3,8 @@ stays one word in every script, accents and invisible characters never decide a 
 search has a bounded number of words (422 beyond it, never 503)."""
 from __future__ import annotations
 
+from tests.support import WAIT
+
 import importlib
 
 import pytest
@@ -101,7 +103,7 @@ def test_the_index_migration_drops_the_same_invisible_characters_as_the_fold():
 
 def test_the_demo_data_finds_zelenskyy_by_his_ukrainian_and_russian_spellings(api, samples):
     for source in samples.values():
-        assert api.post(f"/v1/sources/{source['id']}/extraction").status_code == 200
+        assert api.post(f"/v1/sources/{source['id']}/extraction", headers=WAIT).status_code == 200
     for spelling in ("Зеленський", "Зеленский", "Володимир Зеленський"):
         names = [p["name"] for p in api.get("/v1/people", query_string={"name": spelling}).json["data"]]
         assert names == ["Volodymyr Zelenskyy"], spelling

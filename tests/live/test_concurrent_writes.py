@@ -6,6 +6,8 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.support import WAIT
+
 THREADS, POSTS_PER_THREAD = 8, 6
 
 
@@ -14,7 +16,7 @@ def post(url, key, body, headers=None):
     request = urllib.request.Request(url, data=data, method="POST", headers={
         "Content-Type": "application/json", "Authorization": f"Bearer {key}", **(headers or {})})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=90) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
@@ -57,7 +59,7 @@ def test_concurrent_extractions_of_one_source_store_each_proposal_once(api, samp
     source_id = samples["001"]["id"]
     url = f"{live_server}/v1/sources/{source_id}/extraction"
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: post(url, tokens["checker"], None), range(4)))
+        results = list(pool.map(lambda _: post(url, tokens["checker"], None, WAIT), range(4)))
     assert [status for status, _ in results] == [200] * 4, [body for status, body in results if status != 200][:2]
     created = [body for _, body in results if body["claims"]]
     assert len(created) == 1  # one run stored the proposals; the others found them there

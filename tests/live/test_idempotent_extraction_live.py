@@ -7,7 +7,7 @@ import threading
 import time
 import urllib.request
 
-from tests.support import sample_text
+from tests.support import WAIT, sample_text
 
 
 def _post(url, token, body, headers=None):
@@ -20,13 +20,13 @@ def _post(url, token, body, headers=None):
 
 def test_a_plain_write_is_not_blocked_by_an_extraction_with_an_idempotency_key(api, tokens, live_server):
     # Several articles in one source: extraction takes seconds (the model loads lazily, too).
-    text = "\n\n".join([sample_text("000_3e424eb520665100.txt"), sample_text("001_87f9c890ea636cff.txt")] * 12)
+    text = "\n\n".join([sample_text("000_3e424eb520665100.txt"), sample_text("001_87f9c890ea636cff.txt")] * 4)
     source = api.post("/v1/sources", json={"kind": "article", "title": "long", "text": text}).json
     finished = {}
 
     def extract():
         status, _ = _post(f"{live_server}/v1/sources/{source['id']}/extraction", tokens["checker"], None,
-                          {"Idempotency-Key": "extract-long-1"})
+                          {"Idempotency-Key": "extract-long-1", **WAIT})
         finished["extraction"] = (time.monotonic(), status)
 
     thread = threading.Thread(target=extract)

@@ -60,15 +60,16 @@ def test_a_server_whose_database_is_down_is_live_but_not_ready(tmp_path):
     assert "warning: The database cannot be reached" in (tmp_path / "server.log").read_text()
 
 
-def test_healthz_answers_within_a_second_while_the_only_worker_runs_an_extraction(api, database_url, tmp_path):
-    """The model runs on a native thread, so the worker's event loop keeps serving; with the
-    model on the event loop (or a sync worker) /healthz would wait for the whole extraction."""
+def test_healthz_answers_within_a_second_while_the_only_worker_waits_for_an_extraction(api, database_url, tmp_path):
+    """The request worker runs no NLP: it waits (Prefer: wait) while the consumer process beside
+    it extracts, and its event loop keeps serving /healthz meanwhile."""
     paragraph = sample_text("001_87f9c890ea636cff.txt")
     text = "\n\n".join(f"{paragraph}\n(Part {n}.)" for n in range(1, 60))[:60_000]
     source = api.post("/v1/sources", json={"title": "long", "text": text}).json
-    with serving(database_url, tmp_path / "server.log", workers=1) as base:
+    with serving(database_url, tmp_path / "server.log", workers=1, CLAIMTRACK_PREFER_WAIT_MAX_SECONDS="300") as base:
         request = urllib.request.Request(f"{base}/v1/sources/{source['id']}/extraction", data=b"",
-                                         headers={"Authorization": f"Bearer {api.tokens['checker']}"})
+                                         headers={"Authorization": f"Bearer {api.tokens['checker']}",
+                                                  "Prefer": "wait=300"})
         with ThreadPoolExecutor(1) as pool:
             extraction = pool.submit(lambda: urllib.request.urlopen(request, timeout=120).status)
             time.sleep(0.5)

@@ -126,7 +126,7 @@ ARTICLE = ("Senator Jane Smith said on Tuesday that unemployment fell to 3.5 per
 
 
 def extracted_claims(checker, text, title="Report") -> tuple[int, list]:
-    source = create_source({"kind": "news_article", "title": title, "text": text}, actor=checker).source.id
+    source = create_source({"kind": "article", "title": title, "text": text}, actor=checker).source.id
     return source, run_extraction(source, actor=checker)
 
 

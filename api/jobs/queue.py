@@ -1,0 +1,130 @@
+"""The queue: one huey instance per process, built from the settings, and its consumers.
+
+huey is the transport only: a message carries a job's integer key, and the `Job` row
+(api/models/job.py) is the source of truth for its state. Two stores:
+
+- embedded (the default): huey's SqliteHuey in a file beside the SQLite database
+  (`claimtrack.db` → `claimtrack-queue.db`), or `claimtrack-queue.db` in the working folder
+  when the database is PostgreSQL; `CLAIMTRACK_QUEUE_URL=sqlite:///path` names another file.
+  Every process on the machine that opens the file shares the queue.
+- shared: `CLAIMTRACK_QUEUE_URL=redis://host:6379/0` (RedisHuey), for workers on several machines.
+
+huey pops a message without an acknowledgement, so a worker killed mid-task loses it: the
+lease on the Job row (renewed by a heartbeat) is what tells a dead run, and
+`api.jobs.tasks.recover` puts such jobs back on the queue (see api/services/jobs.py).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey
+from huey.consumer import Consumer
+
+from api.config import Config
+from api.db import sqlite_path
+from api.services import jobs
+
+log = logging.getLogger(__name__)
+
+_current: dict = {"huey": None, "config": None}
+_lock = threading.Lock()
+
+
+def queue_url_for(config: Config) -> str:
+    """The queue store's URL: CLAIMTRACK_QUEUE_URL, else a SQLite file beside the database's
+    (`<stem>-queue.db`), else `claimtrack-queue.db` in the working folder."""
+    if config.queue_url:
+        return config.queue_url
+    path = sqlite_path(config.database_url)
+    if path is None:
+        return "sqlite:///claimtrack-queue.db"
+    database_file = Path(path)
+    return f"sqlite:///{database_file.with_name(database_file.stem + '-queue.db')}"
+
+
+def build_huey(url: str, *, name: str = Config.queue_name) -> Huey:
+    """A huey instance on the store a URL names (redis://… or sqlite:///file), with every task
+    of api.jobs.tasks registered on it. Raises ValueError for another scheme."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss", "unix"):
+        # The results store is not used: a job's outcome is on its row.
+        huey = RedisHuey(name, url=url, results=False, utc=True)
+    elif parts.scheme == "sqlite":
+        path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        if not path or path == ":memory:":
+            raise ValueError("CLAIMTRACK_QUEUE_URL for SQLite names a file: sqlite:///claimtrack-queue.db")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # timeout: seconds a writer waits for the file's lock (several processes share it).
+        huey = SqliteHuey(name, filename=path, results=False, utc=True, timeout=30)
+    else:
+        raise ValueError(f"unsupported CLAIMTRACK_QUEUE_URL scheme {parts.scheme!r}: use redis:// or sqlite:///")
+    from api.jobs.tasks import register_tasks
+    register_tasks(huey)
+    return huey
+
+
+def configure(config: Config) -> None:
+    """Make the settings' queue this process's (create_app calls it). Built on first use, so a
+    process that never submits (`claimtrack openapi`) creates no queue file."""
+    with _lock:
+        _current["huey"] = None
+        _current["config"] = config
+
+
+def use(huey: Huey) -> None:
+    """Make `huey` the queue this process submits to (tests switch between stores with it)."""
+    with _lock:
+        _current["huey"] = huey
+
+
+def current() -> Huey:
+    """This process's queue (built from the configured settings on first use)."""
+    with _lock:
+        if _current["huey"] is None:
+            config = _current.get("config")
+            if config is None:
+                raise RuntimeError("the job queue is not configured: call api.jobs.queue.configure(config)")
+            _current["huey"] = build_huey(queue_url_for(config), name=config.queue_name)
+        return _current["huey"]
+
+
+def enqueue(job_id: int, *, delay: float = 0) -> None:
+    """Put a message for this job on the queue (after `delay` seconds, for a retry's backoff)."""
+    task = current().claimtrack_tasks["run_job"]
+    if delay > 0:
+        task.schedule(args=(job_id,), delay=delay)
+    else:
+        task(job_id)
+
+
+def pending_job_ids() -> set[int]:
+    """The jobs that have a message waiting in the queue or its schedule (for recovery)."""
+    huey = current()
+    ids = set()
+    for task in [*huey.pending(), *huey.scheduled()]:
+        if task.name.endswith("run_job") and task.args:
+            ids.add(task.args[0])
+    return ids
+
+
+jobs.use_transport(enqueue)
+
+
+class ThreadConsumer(Consumer):
+    """huey's consumer, startable from any thread: signal handlers are set only on the main
+    thread (tests run one inside pytest, `serve` runs one in a child process's main thread)."""
+
+    def _set_signal_handlers(self):
+        if threading.current_thread() is threading.main_thread():
+            super()._set_signal_handlers()
+
+
+def consumer(huey: Huey, *, workers: int = 1, worker_type: str = "thread", periodic: bool = True) -> Consumer:
+    """A consumer of `huey` with `workers` workers (threads or processes). Poll interval: 0.1 s
+    growing to 1 s while idle, so a job waits at most about a second to start."""
+    return ThreadConsumer(huey, workers=workers, worker_type=worker_type, periodic=periodic,
+                          initial_delay=0.05, backoff=1.5, max_delay=1.0, scheduler_interval=1)
