@@ -91,6 +91,7 @@ class Matcher:
         encoder: SentenceEncoder | None = None,
         fusion: FusionModel | None = None,
         candidates: int = CANDIDATES,
+        threads: int = 1,
     ) -> "Matcher":
         """A matcher over claims known only by id, each with its stored unit vector and its BM25
         terms (`Matcher.terms_of(claim)`), in the same order. It answers exactly as a matcher
@@ -104,7 +105,7 @@ class Matcher:
         self.candidates = candidates
         self.lexical = LexicalIndex(terms=terms)
         self.vectors = VectorIndex(np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
-                                   if len(ids) else np.zeros((0, DIMENSIONS), dtype=np.float32))
+                                   if len(ids) else np.zeros((0, DIMENSIONS), dtype=np.float32), threads=threads)
         self.ids = list(ids)
         self._terms = [list(t) for t in terms]
         self._position = {claim_id: i for i, claim_id in enumerate(self.ids)}

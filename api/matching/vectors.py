@@ -17,7 +17,9 @@ EXPANSION_SEARCH = 256
 class VectorIndex:
     """Unit vectors by position 0..n-1; `search` gives the nearest by cosine."""
 
-    def __init__(self, vectors: np.ndarray) -> None:
+    def __init__(self, vectors: np.ndarray, threads: int = 1) -> None:
+        """Index `vectors` (n, ndim) at positions 0..n-1, adding with `threads` threads (a
+        process's build uses one; a benchmark may use more)."""
         from usearch.index import Index
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -31,7 +33,7 @@ class VectorIndex:
             expansion_search=EXPANSION_SEARCH,
         )
         if self.size:
-            self._index.add(np.arange(self.size, dtype=np.uint64), vectors, threads=1)
+            self._index.add(np.arange(self.size, dtype=np.uint64), vectors, threads=threads)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The `k` positions nearest to unit vector `query`, best first, with their cosines
