@@ -263,6 +263,7 @@ def extract_in_job(run, source_pk: int) -> None:
     nothing). NotFound, TooLarge, Invalid fail the job."""
     source = get_or_404(Source, source_pk)
     proposals = propose(source.text, source.kind)
+    matching.current_matcher()  # built or refreshed here, not while the transaction holds locks
     with run.atomic():
         summary = store_proposals(get_locked_or_404(Source, source_pk), proposals, actor=run.actor)
         run.succeed(summary_ids(source_pk, summary))
@@ -274,5 +275,6 @@ def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:
     """Extract from a stored source and keep the proposals (nothing twice); NotFound, TooLarge, Invalid."""
     source = get_or_404(Source, pk)
     proposals = propose(source.text, source.kind)
+    matching.current_matcher()  # built or refreshed here, not while the transaction holds locks
     with database.atomic():
         return store_proposals(get_locked_or_404(Source, pk), proposals, actor=actor)
