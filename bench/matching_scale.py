@@ -70,7 +70,13 @@ def main(argv=None) -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=199)
+    parser.add_argument("--expansion-add", type=int, default=None,
+                        help="HNSW build breadth (production: api.matching.vectors.EXPANSION_ADD, 128); lower "
+                             "builds faster, the query's breadth (EXPANSION_SEARCH) is unchanged")
     args = parser.parse_args(argv)
+    if args.expansion_add:
+        import api.matching.vectors
+        api.matching.vectors.EXPANSION_ADD = args.expansion_add
     app = create_app(Config(database_url=args.database, rate_limit_per_minute=0, auth_failures_per_minute=0))
     database.initialize(app.extensions["claimtrack_db"])
     from api.services.matching import _rows
@@ -93,7 +99,8 @@ def main(argv=None) -> int:
             run[query["query_id"]] = [names.get(m.claim_id % len(ids)) if m.claim_id < len(ids) else None
                                       for m in found[:5]]
         times.sort()
-        print(json.dumps({"claims": size, "build_s": round(built, 1), "queries": len(queries),
+        from api.matching import vectors as hnsw
+        print(json.dumps({"claims": size, "expansion_add": hnsw.EXPANSION_ADD, "build_s": round(built, 1), "queries": len(queries),
                           "p50_ms": round(statistics.median(times), 1),
                           "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
                           "map_at_5_dev": round(map_at_k(run, {q["query_id"]: qrels[q["query_id"]] for q in queries}), 4)}),
