@@ -134,6 +134,8 @@ def worker(threads, exit_with_parent):
     from api.jobs import queue, tasks
     config = Config.from_env()
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if config.log_level != "debug":  # huey logs every task at INFO; jobs log their own failures
+        logging.getLogger("huey").setLevel(logging.WARNING)
     _app(config)
     if exit_with_parent:
         from api.supervisor import exit_with_parent as watch_parent
@@ -249,7 +251,8 @@ def demo(samples_dir, bind, no_serve, extract):
     migrate()
     # The consumer runs the extractions now and the server's jobs afterwards.
     supervisor = Supervisor()
-    supervisor.start("worker", claimtrack_command("worker", "--exit-with-parent"), restart=True)
+    if extract or not no_serve:
+        supervisor.start("worker", claimtrack_command("worker", "--exit-with-parent"), restart=True)
     try:
         with database.connection_context():
             ids = load_samples(_find_samples(samples_dir))

@@ -22,6 +22,9 @@ POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("CLAIMTRACK_TEST_REDIS_URL")
 # The matching sweep (api/jobs/kinds/matching.py) would embed claims behind a test's back every minute.
 os.environ.setdefault("CLAIMTRACK_MATCHING_SWEEP", "0")
+# The tests' cap on `Prefer: wait` (production: 60 s): on a loaded machine the first job also
+# loads the model.
+PREFER_WAIT_MAX = 180
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
@@ -61,16 +64,19 @@ def migrated_app(database_url, tmp_path_factory):
     and a real consumer (two worker threads) running it for the whole session."""
     queue_file = tmp_path_factory.mktemp("queue") / "queue.db"
     app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0,
-                            queue_url=f"sqlite:///{queue_file}"))
+                            queue_url=f"sqlite:///{queue_file}", prefer_wait_max_seconds=PREFER_WAIT_MAX))
     migrate()
+    app.extensions["claimtrack_queue"] = queue.current()
     with running_consumer(queue.current(), workers=2):
         yield app
 
 
 @pytest.fixture
 def app(migrated_app):
-    """The app with empty tables (and the proxy bound to this backend's database)."""
+    """The app with empty tables (and the proxy bound to this backend's database, jobs sent to
+    its queue: another app built meanwhile, e.g. by a CLI test, rebinds both)."""
     database.initialize(migrated_app.extensions["claimtrack_db"])
+    queue.use(migrated_app.extensions["claimtrack_queue"])
     empty_tables()
     return migrated_app
 
@@ -91,6 +97,7 @@ def module_api(migrated_app) -> ApiClient:
     """An ApiClient over tables emptied once for the whole module: for test files that build one
     shared world and compare their own before/after, which keeps thousands of requests fast."""
     database.initialize(migrated_app.extensions["claimtrack_db"])
+    queue.use(migrated_app.extensions["claimtrack_queue"])
     empty_tables()
     with database.connection_context():
         tokens = {role: create_key(f"module {role}", role).token for role in ("reader", "checker", "admin")}

@@ -11,7 +11,7 @@ SAMPLES = ROOT / "data" / "samples"
 
 # Ask a POST that starts a job to answer with its result (RFC 7240 `Prefer: wait`): the real
 # queue and consumer run it meanwhile (see conftest.migrated_app).
-WAIT = {"Prefer": "wait=60"}
+WAIT = {"Prefer": "wait=180"}
 
 
 def sample_text(name: str) -> str:
@@ -114,8 +114,9 @@ def serving(database_url: str, log_path: Path, *, workers: int = 4, ready: str =
     env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACK_WORKERS": str(workers),
            "CLAIMTRACK_PRELOAD_MODEL": "0", "CLAIMTRACK_BIND": f"127.0.0.1:{port}", "CLAIMTRACK_LOG_LEVEL": "info",
            "CLAIMTRACK_RATE_LIMIT_PER_MINUTE": "0", "CLAIMTRACK_AUTH_FAILURES_PER_MINUTE": "0",
-           # Its own embedded queue (and a consumer that `serve` starts beside gunicorn).
-           "CLAIMTRACK_QUEUE_URL": f"sqlite:///{log_path.parent / 'queue.db'}", **env}
+           # Its own embedded queue (and a consumer that `serve` starts beside gunicorn); WAIT's cap.
+           "CLAIMTRACK_QUEUE_URL": f"sqlite:///{log_path.parent / 'queue.db'}",
+           "CLAIMTRACK_PREFER_WAIT_MAX_SECONDS": "180", **env}
     with open(log_path, "wb") as log:
         process = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
                                    stdout=log, stderr=subprocess.STDOUT)

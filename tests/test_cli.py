@@ -219,3 +219,22 @@ def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
         create_claim({"appearances": [{"source": source, "start": 0, "end": len(text)}]}, actor=CLI)
     assert "embedded 1 claims" in run("embed-claims")
     assert "embedded 0 claims" in run("embed-claims")
+
+
+def test_import_is_a_job_the_command_runs_and_records_with_its_progress(cli_env, monkeypatch):
+    from api.db import database
+    from api.models import Job
+    run("demo", "--no-serve", "--no-extract", "--samples", str(ROOT / "data" / "samples"))
+    dump = cli_env / "dump.ndjson"
+    run("export", "-o", str(dump))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{cli_env / 'copy.db'}")
+    assert "imported: 2 source, 0 person" in run("import", str(dump))
+    with database.connection_context():
+        job = Job.get()
+    assert (job.kind, job.status, job.attempts, job.progress_done, job.progress_total) == ("import", "succeeded", 1, 2, 2)
+    assert json.loads(job.result)["source"] == 2 and job.actor_name == "cli"
+    refused = CliRunner().invoke(main, ["import", str(dump)])
+    assert refused.exit_code == 1 and "already holds data" in refused.output
+    with database.connection_context():
+        failed = Job.select().where(Job.status == "failed").get()
+    assert json.loads(failed.error)["type"] == "/problems/not-empty"

@@ -254,7 +254,7 @@ def submit_extraction(pk: int, *, actor: audit.Actor, role: str | None = None):
     source) and TooLarge (over the pipeline's limit) are raised here, before any job exists."""
     source = get_or_404(Source, pk)
     check_extractable_length(source.text)
-    return jobs.submit(EXTRACTION_JOB, {"source_id": pk}, actor=actor, role=role)
+    return jobs.submit(EXTRACTION_JOB, {"source_id": pk}, actor=actor, role=role, total=1)
 
 
 def extract_in_job(run, source_pk: int) -> None:
@@ -266,7 +266,7 @@ def extract_in_job(run, source_pk: int) -> None:
     matching.current_matcher()  # built or refreshed here, not while the transaction holds locks
     with run.atomic():
         summary = store_proposals(get_locked_or_404(Source, source_pk), proposals, actor=run.actor)
-        run.succeed(summary_ids(source_pk, summary))
+        run.succeed(summary_ids(source_pk, summary), done=1)
     if summary.claims:  # their matching data, in a job of its own (the periodic sweep would also)
         jobs.submit(matching.EMBED_JOB, {"claims": [d.claim.id for d in summary.claims]}, actor=run.actor)
 

@@ -11,6 +11,7 @@ from api.jobs.registry import job_kind
 from api.services import jobs
 from api.services.audit import Actor
 from api.services.extraction import EXTRACTION_JOB
+from tests.conftest import PREFER_WAIT_MAX
 from tests.support import WAIT, missing_id, sample_text
 
 
@@ -38,7 +39,7 @@ def test_an_extraction_answers_202_with_the_job_and_its_location(api, samples):
     job = response.json
     assert response.headers["Location"] == f"/v1/jobs/{job['id']}" and job["id"].startswith("job_")
     assert (job["kind"], job["status"], job["progress"], job["result"], job["error"]) == \
-        ("extraction", "queued", {"done": 0, "total": None}, None, None)
+        ("extraction", "queued", {"done": 0, "total": 1}, None, None)
     assert job["submitted_by"]["name"] == "test checker"
 
 
@@ -46,7 +47,7 @@ def test_a_followed_extraction_job_succeeds_with_the_ids_it_stored(api, samples)
     source_id = samples["001"]["id"]
     location = api.post(f"/v1/sources/{source_id}/extraction").headers["Location"]
     job = follow(api, location)
-    assert job["status"] == "succeeded" and job["attempts"] == 1
+    assert job["status"] == "succeeded" and job["attempts"] == 1 and job["progress"] == {"done": 1, "total": 1}
     assert job["started_at"] <= job["finished_at"] and job["created_at"] <= job["started_at"]
     stored = api.get(f"/v1/claims?source={source_id}&limit=200").json["data"]
     assert job["result"]["source"] == source_id
@@ -60,9 +61,9 @@ def test_prefer_wait_answers_with_the_result_and_says_the_preference_was_applied
     assert response.json["claims"] and "status" not in response.json
 
 
-def test_prefer_wait_is_capped_at_sixty_seconds(api, samples):
+def test_prefer_wait_is_capped_at_the_configured_maximum(api, samples):
     response = api.post(f"/v1/sources/{samples['000']['id']}/extraction", headers={"Prefer": "wait=100000"})
-    assert response.status_code == 200 and response.headers["Preference-Applied"] == "wait=60"
+    assert response.status_code == 200 and response.headers["Preference-Applied"] == f"wait={PREFER_WAIT_MAX}"
 
 
 def test_a_source_created_with_extract_answers_201_with_its_job(api):

@@ -14,7 +14,7 @@ def _post(url, token, body, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method="POST", headers={
         "Content-Type": "application/json", "Authorization": f"Bearer {token}", **(headers or {})})
-    with urllib.request.urlopen(request, timeout=120) as response:
+    with urllib.request.urlopen(request, timeout=200) as response:
         return response.status, json.loads(response.read())
 
 

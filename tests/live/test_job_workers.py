@@ -131,5 +131,5 @@ def test_prefer_wait_answers_with_the_result_a_worker_process_stored(api, databa
     source = api.post("/v1/sources", json={"title": "short", "text": sample_text("000_3e424eb520665100.txt")}).json
     with submitting(store), worker_process(database_url, store, tmp_path / "w.log"):
         response = api.post(f"/v1/sources/{source['id']}/extraction", headers=WAIT)
-    assert response.status_code == 200 and response.headers["Preference-Applied"] == "wait=60"
+    assert response.status_code == 200 and response.headers["Preference-Applied"] == WAIT["Prefer"]
     assert {p["name"] for p in response.json["people"]} >= {"Donald Trump"}
