@@ -266,9 +266,9 @@ def extract_in_job(run, source_pk: int) -> None:
     matching.current_matcher()  # built or refreshed here, not while the transaction holds locks
     with run.atomic():
         summary = store_proposals(get_locked_or_404(Source, source_pk), proposals, actor=run.actor)
+        # The new claims' matching data, committed with them (5-10 ms a claim).
+        matching.embed_claims([d.claim.id for d in summary.claims])
         run.succeed(summary_ids(source_pk, summary), done=1)
-    if summary.claims:  # their matching data, in a job of its own (the periodic sweep would also)
-        jobs.submit(matching.EMBED_JOB, {"claims": [d.claim.id for d in summary.claims]}, actor=run.actor)
 
 
 def run_extraction(pk: int, *, actor: audit.Actor) -> ExtractionSummary:

@@ -2,7 +2,8 @@
 request path (api.services.matching).
 
 - Job kind `matching.embed` `{"claims": [keys] | null}`: embeds those claims (null: every stale
-  claim), with progress. The extraction job submits one for the claims it created.
+  claim), with progress (a bulk load; the extraction job embeds the claims it creates itself, in
+  its own transaction).
 - Periodic task `matching.sweep`, every minute: embeds every claim that has no matching data yet
   or whose text or source title changed since (claims created or edited by hand, imported, …).
   It reads only what changed since the data was computed (timestamps, then sha256), so an idle
