@@ -22,6 +22,9 @@ from typing import Callable
 import pytest
 import yaml
 
+from api.db import database
+from api.domain.ids import decode_id
+from api.services import jobs
 from tests.support import post_samples
 
 PROBLEM = "application/problem+json"
@@ -216,6 +219,9 @@ def world(shared_api) -> World:
     assert verdict.status_code == 201, verdict.json
     job = api.post(f"/v1/sources/{sources['000']}/extraction")
     assert job.status_code == 202, job.json
+    # Finished before any test compares audit trails: the job's writes must not land during one.
+    with database.connection_context():
+        assert jobs.wait_for(decode_id("job", job.json["id"]), 180).status == "succeeded"
     return World(api=api, source=source, person=person.json["id"], event=event.json["id"],
                  claim=claim.json["id"], verdict=verdict.json["id"], job=job.json["id"])
 
@@ -306,6 +312,9 @@ def test_role_matrix(shared_api, request, operation, caller):
     allowed = caller in RANK and RANK[caller] >= RANK[need]
     if allowed:
         assert response.status_code == SUCCESS.get(operation, 200), (response.status_code, response.data[:500])
+        if response.status_code == 202:  # a job: finished before another test compares audit trails
+            with database.connection_context():
+                jobs.wait_for(decode_id("job", response.json["id"]), 180)
         return
     if caller in RANK:
         body = assert_problem(response, 403)
