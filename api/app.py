@@ -23,12 +23,13 @@ from api.ratelimit import init_rate_limits
 from api.web import LimitStreamedBodies, init_web
 from api.views.common import register_id_converters
 from api.views import (
-    audit, claimreviews, claims, events, exports, health, jobs as job_views, keys, people, review_page, sources, verdicts, webhooks,
+    audit, claimreviews, claims, events, exports, health, jobs as job_views, keys, matching, people, review_page, sources,
+    verdicts, webhooks,
 )
 from schemas.common import ProblemSchema
 
 BLUEPRINTS = (health.blp, sources.blp, people.blp, events.blp, claims.blp, verdicts.blp, claimreviews.blp,
-              keys.blp, audit.blp, exports.blp, job_views.blp, webhooks.blp)
+              keys.blp, audit.blp, exports.blp, job_views.blp, webhooks.blp, matching.blp)
 
 
 class ClaimtrackApi(Api):

@@ -603,5 +603,23 @@ def import_(file):
     click.echo("imported: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
 
 
+@main.command("embed-claims")
+def embed_claims():
+    """Compute the matching data (sentence vector, BM25 terms) of every claim that has none or
+    whose text or source title changed since (what the matching job does), with progress."""
+    from tqdm import tqdm
+
+    from api.db import database
+    from api.services import matching
+    _app()
+    with database.connection_context():
+        with tqdm(unit=" claims", file=sys.stderr) as bar:
+            def progress(done, total):
+                bar.total = total
+                bar.update(done - bar.n)
+            done = matching.embed_stale(progress=progress)
+    click.echo(f"embedded {done} claims")
+
+
 if __name__ == "__main__":  # `python -m api.cli`: how the supervisor starts its children
     main()

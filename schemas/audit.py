@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from api.domain.ids import decode_id, encode_id, kind_of_id
 from schemas.common import PublicId, Timestamp, list_query_schema, page_schema
 
-ACTIONS = ("create", "update", "delete", "merge", "verdict", "revoke", "extract", "redeliver")
+ACTIONS = ("create", "update", "delete", "merge", "verdict", "revoke", "extract", "redeliver", "link")
 RESOURCE_TYPES = ("source", "person", "event", "claim", "key", "webhook")
 
 

@@ -21,6 +21,8 @@ POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
 # A Redis database the suite may flush (e.g. redis://127.0.0.1:6379/13); tests marked
 # `redis` run only when it is set, as the PostgreSQL pass runs only with a PostgreSQL URL.
 REDIS_URL = os.environ.get("CLAIMTRACK_TEST_REDIS_URL")
+# The matching sweep (api/jobs/kinds/matching.py) would embed claims behind a test's back every minute.
+os.environ.setdefault("CLAIMTRACK_MATCHING_SWEEP", "0")
 # The tests' cap on `Prefer: wait` (production: 60 s): on a loaded machine the first job also
 # loads the model.
 PREFER_WAIT_MAX = 180

@@ -54,7 +54,7 @@ def empty_tables() -> None:
     from api import models
     from api.db import database
     tables = [m._meta.table_name for m in (
-        models.WebhookDelivery, models.WebhookEvent, models.WebhookEndpoint,
+        models.WebhookDelivery, models.WebhookEvent, models.WebhookEndpoint, models.ClaimEmbedding,
         models.AuditEntry, models.IdempotentRequest, models.ImportedReview, models.Evidence, models.Verdict, models.ClaimTag,
         models.ClaimEvent, models.Appearance, models.Mention, models.Claim, models.EventParticipant, models.Event,
         models.PersonNameToken, models.Person, models.Source, models.ApiKey, models.Job)]
@@ -66,6 +66,8 @@ def empty_tables() -> None:
                 for table in tables:
                     database.execute_sql(f"DELETE FROM {table}")
                 database.execute_sql("DELETE FROM sqlite_sequence")
+        # Ids restart: a process's matcher built before must not answer with the old claims' ids.
+        models.MatchingState.update(generation=models.MatchingState.generation + 1).execute()
 
 
 def post_samples(api) -> dict[str, dict]:

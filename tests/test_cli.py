@@ -206,6 +206,21 @@ def test_evaluate_scores_a_checkworthiness_tsv_with_a_reliability_table(tmp_path
     assert sum(b["n"] for b in report["calibration"]["bins"]) == 2
 
 
+def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
+    from api.db import database, open_database
+    from api.services.audit import CLI
+    from api.services.claims import create_claim
+    from api.services.sources import create_source
+    run("init-db")
+    text = "Lady Gaga said she eats Oreo cookies every single day."
+    database.initialize(open_database(os.environ["DATABASE_URL"]))
+    with database.connection_context():
+        source = create_source({"text": text}, actor=CLI).source.id
+        create_claim({"appearances": [{"source": source, "start": 0, "end": len(text)}]}, actor=CLI)
+    assert "embedded 1 claims" in run("embed-claims")
+    assert "embedded 0 claims" in run("embed-claims")
+
+
 def test_import_is_a_job_the_command_runs_and_records_with_its_progress(cli_env, monkeypatch):
     from api.db import database
     from api.models import Job

@@ -17,15 +17,22 @@ K1, B = 1.5, 0.75
 class LexicalIndex:
     """BM25 scores of a query against a fixed list of documents (position = document index)."""
 
-    def __init__(self, documents: Sequence[str]) -> None:
+    def __init__(self, documents: Sequence[str] = (), *, terms: Sequence[Sequence[str]] | None = None) -> None:
+        """Index `documents`, or, with `terms`, documents already cut into their terms (what
+        `terms()` gave for each; stored by api.services.matching so that a process builds its
+        index without re-stemming every claim). Both give the same scores for the same texts."""
         import bm25s
         import Stemmer
 
         self._bm25s = bm25s
         self._stemmer = Stemmer.Stemmer("english")
         self._index = bm25s.BM25(k1=K1, b=B, method="lucene")
-        tokens = bm25s.tokenize(list(documents), stopwords="en", stemmer=self._stemmer, show_progress=False)
-        self.size = len(documents)
+        if terms is None:
+            tokens = bm25s.tokenize(list(documents), stopwords="en", stemmer=self._stemmer, show_progress=False)
+            self.size = len(documents)
+        else:
+            tokens = _tokenized(terms)
+            self.size = len(terms)
         # bm25s cannot index a collection without a single term (no documents, or only texts
         # like "A" or "The", which the collection has): such a collection matches nothing.
         self._empty = not tokens.vocab
@@ -45,3 +52,12 @@ class LexicalIndex:
         if not terms or self._empty:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._index.get_scores(terms), dtype=np.float32)
+
+
+def _tokenized(terms: Sequence[Sequence[str]]):
+    """bm25s' Tokenized form of documents given as lists of terms (ids in order of first use)."""
+    from bm25s.tokenization import Tokenized
+
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(term, len(vocab)) for term in document] for document in terms]
+    return Tokenized(ids=ids, vocab=vocab)

@@ -17,7 +17,9 @@ EXPANSION_SEARCH = 256
 class VectorIndex:
     """Unit vectors by position 0..n-1; `search` gives the nearest by cosine."""
 
-    def __init__(self, vectors: np.ndarray) -> None:
+    def __init__(self, vectors: np.ndarray, threads: int = 1) -> None:
+        """Index `vectors` (n, ndim) at positions 0..n-1, adding with `threads` threads (a
+        process's build uses one; a benchmark may use more)."""
         from usearch.index import Index
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -31,7 +33,7 @@ class VectorIndex:
             expansion_search=EXPANSION_SEARCH,
         )
         if self.size:
-            self._index.add(np.arange(self.size, dtype=np.uint64), vectors, threads=1)
+            self._index.add(np.arange(self.size, dtype=np.uint64), vectors, threads=threads)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The `k` positions nearest to unit vector `query`, best first, with their cosines
@@ -48,3 +50,14 @@ class VectorIndex:
             return np.zeros(0, dtype=np.float32)
         stored = np.asarray(self._index.get(np.asarray(positions, dtype=np.uint64)), dtype=np.float32)
         return stored @ np.asarray(query, dtype=np.float32)
+
+    def put(self, positions: np.ndarray, vectors: np.ndarray) -> None:
+        """Store unit `vectors` at `positions`, replacing any stored there (a changed claim) or
+        adding new positions (which must continue 0..size-1 without gaps)."""
+        positions = np.asarray(positions, dtype=np.uint64)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(positions), self.ndim)
+        for position, vector in zip(positions, vectors):
+            if int(position) < self.size:
+                self._index.remove(int(position))
+            self._index.add(int(position), vector)
+        self.size = max(self.size, int(positions.max()) + 1) if len(positions) else self.size

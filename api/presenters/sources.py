@@ -33,7 +33,8 @@ def present_extraction(summary: ExtractionSummary, offsets: str) -> dict:
     return {"people": [person_ref(p) for p in summary.people],
             "matched_people": [person_ref(p) for p in summary.matched_people],
             "events": [event_ref(e) for e in summary.events],
-            "claims": present_claims(summary.claims, offsets), "mentions": summary.mentions}
+            "claims": present_claims(summary.claims, offsets), "linked_claims": list(summary.linked),
+            "mentions": summary.mentions}
 
 
 def _entity(annotation: Annotation) -> dict:

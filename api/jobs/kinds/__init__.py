@@ -4,3 +4,4 @@ from api.jobs.kinds import extraction  # noqa: F401
 from api.jobs.kinds import imports  # noqa: F401
 from api.jobs.kinds import claimreview_import  # noqa: F401
 from api.jobs.kinds import webhooks  # noqa: F401
+from api.jobs.kinds import matching  # noqa: F401

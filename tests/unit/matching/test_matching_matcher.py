@@ -87,3 +87,22 @@ def test_top_k_is_best_first_with_ties_broken_by_position():
     assert top_k(scores, 4).tolist() == [3, 1, 0, 2]
     assert top_k(scores, 10).tolist() == [3, 1, 0, 2, 4, 5]
     assert top_k(scores, 0).tolist() == []
+
+
+def test_a_matcher_from_stored_vectors_and_terms_answers_as_one_built_from_the_texts(matcher):
+    """What api.services.matching stores per claim (unit vector, BM25 terms) is all a matcher needs."""
+    texts = [claim.indexed_text for claim in CLAIMS]
+    stored = Matcher.from_stored([claim.id for claim in CLAIMS], matcher.encoder.encode(texts),
+                                 [matcher.lexical.terms(text) for text in texts])
+    for query in ("Gaga oreo cookies", "food stamps if you own a car", "honk for cats", "summit in Anchorage"):
+        assert stored.match(query, limit=5) == matcher.match(query, limit=5)
+        assert stored.match(query, exclude=["c-oreo"]) == matcher.match(query, exclude=["c-oreo"])
+
+
+def test_a_matcher_from_nothing_stored_matches_nothing():
+    assert Matcher.from_stored([], np.zeros((0, 384), dtype=np.float32), []).match("anything") == []
+
+
+def test_stored_ids_and_vectors_must_line_up():
+    with pytest.raises(ValueError):
+        Matcher.from_stored(["a", "b"], np.zeros((1, 384), dtype=np.float32), [["x"], ["y"]])

@@ -1,0 +1,312 @@
+"""Matching stored claims (issue 16): "has this been checked before?".
+
+Two halves:
+
+- **Writing** (off the request path: a job, `claimtrack embed-claims`, tests). `embed_claims`
+  computes each claim's matching data from its indexed text, the title of the source of its
+  first appearance followed by its text (api.matching.text.prepare_claim): the unit vector
+  (api.matching.encoder, about 5-10 ms a claim on one core) and the stemmed BM25 terms. It stores
+  them in `claim_embedding` with the model's name and the text's sha256, and raises
+  `matching_state.generation` in the same transaction.
+- **Reading** (a request). Each process keeps one in-memory api.matching.Matcher per database,
+  built from every stored row (usearch HNSW over the vectors, bm25s over the terms). Before each
+  query it reads the generation (one primary-key read) and rebuilds when it moved. Scoring is done
+  entirely in our code from the stored rows, so SQLite and PostgreSQL give the same ids and the same
+  scores. Deleted claims drop out at once: their rows go with them (ON DELETE CASCADE), and the
+  candidates are read back from the claim table.
+
+Claims without stored data yet (new, or edited since) are not found until embedded: the
+extraction's auto-link and `GET /v1/claims/{id}/matches` embed the claim they start from first.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from peewee import JOIN, fn
+
+from api.db import database
+from api.domain.errors import NotFound
+from api.domain.ids import encode_id
+from api.domain.verdicts import UNREVIEWED
+from api.matching import Matcher
+from api.matching.encoder import DIMENSIONS, get_encoder
+from api.matching.lexical import LexicalIndex
+from api.matching.text import prepare_claim
+from api.models import Appearance, Claim, ClaimEmbedding, MatchingState, Source, utcnow
+from api.services.claims import ClaimDetails, claim_details
+
+# When a newly extracted claim becomes an appearance of an existing one instead of a claim of its
+# own: its best match scores at least AUTO_LINK_THRESHOLD and the two vectors' cosine is at least
+# AUTO_LINK_MIN_COSINE. Both chosen on the claim-retrieval TRAIN split (tools/matching_threshold.py)
+# for precision ≥ 0.95 over an equal mix of queries with their answer present and with it removed
+# from the collection (most new claims have no earlier match): train 0.955, with 39 % of the
+# repeats linked. Reported on dev: precision 1.000, 53 % of the repeats linked, no query linked
+# once its answer was removed. The cosine floor also guards small collections, where the fusion's
+# features relative to the query's best candidate make any best candidate score high.
+AUTO_LINK_THRESHOLD = 0.96
+AUTO_LINK_MIN_COSINE = 0.65
+
+EMBED_JOB = "matching.embed"  # the job kind (api/jobs/kinds/matching.py)
+
+# How many pooled candidates a query asks the matcher for before filters: everything it pools.
+_POOL = 1000
+# Claims read per query while embedding everything.
+_BATCH = 500
+
+
+def model_name() -> str:
+    """The encoder that made stored vectors: its name and the start of its file's sha256."""
+    return f"all-MiniLM-L6-v2-int8:{get_encoder().fingerprint[:16]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _titles(ids: list[int]) -> dict[int, str | None]:
+    """Title of the source of each claim's first appearance (lowest appearance id)."""
+    first = (Appearance.select(Appearance.claim, fn.MIN(Appearance.id).alias("first"))
+             .where(Appearance.claim.in_(ids)).group_by(Appearance.claim))
+    rows = (Appearance.select(Appearance.claim, Source.title).join(Source)
+            .where(Appearance.id.in_(first.select_from(first.c.first))).tuples())
+    return {claim_id: title for claim_id, title in rows}
+
+
+def indexed_texts(ids: list[int]) -> dict[int, str]:
+    """What the matcher indexes for each existing claim among `ids`: source title + claim text."""
+    titles = _titles(ids)
+    return {pk: prepare_claim(text, titles.get(pk))
+            for pk, text in Claim.select(Claim.id, Claim.text).where(Claim.id.in_(ids)).tuples()}
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _maybe_stale(query):
+    """Narrow a Claim query to claims whose stored data may be stale: none stored, another model,
+    or the claim or a source it appears in changed after the data was computed (the exact test,
+    the text's sha256, is made on these only)."""
+    changed_source = (Appearance.select(Appearance.id).join(Source)
+                      .where((Appearance.claim == Claim.id) & (Source.updated_at >= ClaimEmbedding.updated_at)))
+    return (query.join(ClaimEmbedding, JOIN.LEFT_OUTER, on=(ClaimEmbedding.claim == Claim.id))
+            .where(ClaimEmbedding.claim.is_null() | (ClaimEmbedding.model != model_name())
+                   | (Claim.updated_at >= ClaimEmbedding.updated_at) | fn.EXISTS(changed_source)))
+
+
+def stale_claim_ids(ids: Iterable[int] | None = None) -> list[int]:
+    """The claims (among `ids`, else all) whose stored matching data is missing, made by another
+    model, or computed from another text than their indexed text now: what embed_claims would do.
+    Reads only the claims changed since their data was computed, so a sweep is cheap when little
+    changed."""
+    model, wanted = model_name(), None if ids is None else sorted(set(ids))
+    stale, last = [], 0
+    while True:
+        query = _maybe_stale(Claim.select(Claim.id)).where(Claim.id > last).order_by(Claim.id).limit(_BATCH)
+        if wanted is not None:
+            query = query.where(Claim.id.in_(wanted))
+        batch = [pk for pk, in query.tuples()]
+        if not batch:
+            return stale
+        last = batch[-1]
+        stored = {pk: (m, sha) for pk, m, sha in ClaimEmbedding.select(
+            ClaimEmbedding.claim, ClaimEmbedding.model, ClaimEmbedding.text_sha256)
+            .where(ClaimEmbedding.claim.in_(batch)).tuples()}
+        texts = indexed_texts(batch)
+        stale += [pk for pk in batch if stored.get(pk) != (model, _sha(texts[pk]))]
+
+
+def embed_claims(ids: Iterable[int]) -> int:
+    """Compute and store the matching data of the claims with these keys (unknown or deleted ones
+    are skipped); returns how many rows were written. Encodes outside any transaction (about
+    5-10 ms a claim on one core), then writes all rows and raises the generation in one
+    transaction. For a job or a command, never a request."""
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    # Stamped before the texts are read: an edit made meanwhile is newer, so the claim stays stale.
+    now = utcnow()
+    texts = indexed_texts(ids)
+    encoder, lexical, model = get_encoder(), _terms_index(), model_name()
+    order = sorted(texts)
+    vectors = encoder.encode([texts[pk] for pk in order])
+    rows = [{"claim": pk, "model": model, "text_sha256": _sha(texts[pk]),
+             "vector": np.ascontiguousarray(vectors[i], dtype="<f4").tobytes(),
+             "terms": " ".join(lexical.terms(texts[pk])), "updated_at": now} for i, pk in enumerate(order)]
+    with database.atomic():
+        existing = {pk for pk, in Claim.select(Claim.id).where(Claim.id.in_(order)).tuples()}
+        rows = [row for row in rows if row["claim"] in existing]
+        if rows:
+            # Locks the counter's row until commit (PostgreSQL; SQLite has one writer at a time).
+            MatchingState.update(generation=MatchingState.generation + 1).where(MatchingState.id == 1).execute()
+            generation = _generation()
+            ClaimEmbedding.delete().where(ClaimEmbedding.claim.in_([r["claim"] for r in rows])).execute()
+            ClaimEmbedding.insert_many([{**row, "generation": generation} for row in rows]).execute()
+    return len(rows)
+
+
+def embed_stale(ids: Iterable[int] | None = None, *, progress=None) -> int:
+    """Embed every stale claim (among `ids`, else all) in batches; returns how many. `progress`,
+    if given, is called with (done, total) after each batch (the job's progress, the CLI's bar)."""
+    stale = stale_claim_ids(ids)
+    done = 0
+    for start in range(0, len(stale), _BATCH):
+        done += embed_claims(stale[start:start + _BATCH])
+        if progress is not None:
+            progress(min(start + _BATCH, len(stale)), len(stale))
+    return done
+
+
+_lexical_lock = threading.Lock()
+_lexical: LexicalIndex | None = None
+
+
+def _terms_index() -> LexicalIndex:
+    """An empty LexicalIndex, used only for its tokenizer (the terms BM25 counts)."""
+    global _lexical
+    with _lexical_lock:
+        if _lexical is None:
+            _lexical = LexicalIndex([])
+        return _lexical
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class _Built:
+    generation: int  # every row written at or before this generation is in `matcher`
+    matcher: Matcher | None  # None: nothing stored yet
+    added: int = 0  # rows upserted since the full build
+
+
+_build_lock = threading.Lock()
+_built: dict[int, _Built] = {}  # id(database object) → the matcher built from it
+
+# A matcher that took in more upserts than this share of its size is built again from scratch
+# (the HNSW graph keeps removed nodes; deleted claims leave only at a full build).
+_REBUILD_SHARE = 0.2
+
+
+def _generation() -> int:
+    row = MatchingState.select(MatchingState.generation).where(MatchingState.id == 1).tuples().first()
+    return row[0] if row else 0
+
+
+def _rows(after: int | None = None):
+    """(ids, float32 vectors, term lists) of the stored rows of this model, by claim id; only
+    those written after generation `after` when given."""
+    query = (ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.vector, ClaimEmbedding.terms)
+             .where(ClaimEmbedding.model == model_name()).order_by(ClaimEmbedding.claim))
+    if after is not None:
+        query = query.where(ClaimEmbedding.generation > after)
+    ids, vectors, terms = [], [], []
+    for pk, vector, words in query.tuples().iterator():
+        ids.append(pk)
+        vectors.append(bytes(vector))
+        terms.append(words.split())
+    matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), DIMENSIONS)
+    return ids, matrix, terms
+
+
+def _build() -> _Built:
+    """Read every stored row and build a Matcher: O(n) reads, O(n log n) for the HNSW graph
+    (about 5 s for 14 k claims on an idle core)."""
+    generation = _generation()  # read first: rows committed meanwhile are read again later
+    ids, vectors, terms = _rows()
+    return _Built(generation, Matcher.from_stored(ids, vectors, terms) if ids else None)
+
+
+def _refresh(built: _Built, generation: int) -> _Built:
+    """Bring `built` up to `generation`: the rows written since, upserted in place, or a full build
+    when nothing was built yet or many rows changed."""
+    if (built.matcher is None or built.added > _REBUILD_SHARE * built.matcher.size
+            or ClaimEmbedding.select().count() < built.matcher.size):  # claims were deleted
+        return _build()
+    ids, vectors, terms = _rows(after=built.generation)
+    built.matcher.upsert(ids, vectors, terms)
+    return _Built(generation, built.matcher, built.added + len(ids))
+
+
+def current_matcher() -> Matcher | None:
+    """This process's matcher for the bound database, brought up to date when rows were written
+    since it was built (None while nothing is stored). One primary-key read when nothing changed.
+    Threads of a process share it; one refreshes while the others wait."""
+    key = id(database.obj)
+    built = _built.get(key)
+    if built is None or built.generation != _generation():
+        with _build_lock:
+            built = _built.get(key)
+            generation = _generation()
+            if built is None:
+                built = _built[key] = _build()
+            elif built.generation != generation:
+                built = _built[key] = _refresh(built, generation)
+    return built.matcher
+
+
+@dataclass(frozen=True)
+class ScoredClaim:
+    """A stored claim and how likely (0..1) the query repeats it."""
+
+    claim: ClaimDetails
+    score: float
+
+
+def _allowed(ids: list[int], filters: dict) -> dict[int, Claim]:
+    """The existing claims among `ids` that pass the filters (status, origin, reviewed_only)."""
+    query = Claim.select().where(Claim.id.in_(ids))
+    for name in ("status", "origin"):
+        if filters.get(name):
+            query = query.where(getattr(Claim, name) == filters[name])
+    if filters.get("reviewed_only"):
+        query = query.where(Claim.status != UNREVIEWED)
+    return {claim.id: claim for claim in query}
+
+
+def match_text(text: str, *, limit: int = 10, filters: dict | None = None,
+               exclude: Iterable[int] = ()) -> list[ScoredClaim]:
+    """The stored claims `text` most likely repeats, best first (ties by claim id), at most `limit`,
+    each with a score in 0..1 (api.matching.fusion), among those passing `filters` (`status`,
+    `origin`, `reviewed_only`: a verdict recorded) and not in `exclude`. Filters apply to the
+    matcher's pooled candidates (the best 50 by BM25 and 50 by cosine), so a narrow filter may
+    give fewer than `limit`. An empty or link-only text matches nothing."""
+    matcher = current_matcher()
+    if matcher is None:
+        return []
+    found = matcher.match(text, limit=_POOL, exclude=set(exclude))
+    allowed = _allowed([m.claim_id for m in found], filters or {})
+    kept = [m for m in found if m.claim_id in allowed][:limit]
+    details = {d.claim.id: d for d in claim_details([allowed[m.claim_id] for m in kept])}
+    return [ScoredClaim(details[m.claim_id], m.score) for m in kept]
+
+
+def match_claim(pk: int, *, limit: int = 10, filters: dict | None = None) -> list[ScoredClaim]:
+    """match_text for a stored claim's text, leaving the claim itself out; NotFound. The query is
+    the claim's text alone: the title of the source it was found in (an article, a transcript)
+    is usually not about the claim."""
+    row = Claim.select(Claim.text).where(Claim.id == pk).tuples().first()
+    if row is None:
+        raise NotFound.of("claim", encode_id("claim", pk))
+    return match_text(row[0], limit=limit, filters=filters, exclude=[pk])
+
+
+def best_match(text: str, exclude: Iterable[int] = ()) -> tuple[int, float, float] | None:
+    """(claim key, score, cosine) of the best stored match of `text` among existing claims, or None."""
+    matcher = current_matcher()
+    if matcher is None:
+        return None
+    for found in matcher.match(text, limit=_POOL, exclude=set(exclude)):
+        if Claim.select().where(Claim.id == found.claim_id).exists():  # not deleted since
+            return found.claim_id, found.score, found.cosine
+    return None
+
+
+def links_to(best: tuple[int, float, float] | None) -> bool:
+    """Whether a best match is close enough for a new claim to be an appearance of it."""
+    return best is not None and best[1] >= AUTO_LINK_THRESHOLD and best[2] >= AUTO_LINK_MIN_COSINE

@@ -1,0 +1,165 @@
+"""Matching over stored claims, called with plain values, on a real database (SQLite, and
+PostgreSQL when configured): embedding, the per-process matcher, and extraction's auto-link."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from api.matching import Claim as CoreClaim, Matcher
+from api.matching.lexical import LexicalIndex
+from api.models import AuditEntry, Claim, ClaimEmbedding
+from api.services import matching
+from api.services.claims import create_claim, get_claim, update_claim
+from api.services.extraction import run_extraction
+from api.services.sources import create_source, update_source
+
+CHECKS = [
+    ("Did Lady Gaga say she eats Oreos every day?", "Lady Gaga said she eats Oreo cookies every single day."),
+    ("Does the COVID-19 vaccine alter DNA?", "The COVID-19 vaccine alters the DNA of the people who get it."),
+    ("Was the moon landing filmed in a studio?", "The 1969 moon landing was filmed in a Hollywood studio."),
+    ("Do 5G towers spread viruses?", "5G mobile phone towers spread the coronavirus."),
+    ("Is drinking bleach a cure?", "Drinking bleach cures the coronavirus infection."),
+]
+QUERIES = ["covid vaccines change your DNA", "Gaga oreos", "5G and the coronavirus", "was the moon landing fake?",
+           "bleach", "nothing in common here"]
+
+
+def store(checker, title, text) -> int:
+    source = create_source({"kind": "other", "title": title, "text": text}, actor=checker).source.id
+    return create_claim({"appearances": [{"source": source, "start": 0, "end": len(text)}]}, actor=checker).claim.id
+
+
+@pytest.fixture
+def checks(db, checker) -> list[int]:
+    ids = [store(checker, title, text) for title, text in CHECKS]
+    assert matching.embed_stale() == len(CHECKS)
+    return ids
+
+
+def test_stored_vectors_and_terms_are_those_of_the_title_and_text(checks):
+    row = ClaimEmbedding.get_by_id(checks[1])
+    text = "Does the COVID-19 vaccine alter DNA?. The COVID-19 vaccine alters the DNA of the people who get it."
+    assert matching.indexed_texts([checks[1]]) == {checks[1]: text}
+    vector = np.frombuffer(row.vector, dtype="<f4")
+    assert vector.shape == (384,) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+    assert row.terms.split() == LexicalIndex([]).terms(text)  # stemmed, stop words out: "vaccin", "peopl"
+    assert {"vaccin", "peopl", "dna"} <= set(row.terms.split()) and "the" not in row.terms.split()
+    assert row.model == matching.model_name()
+
+
+def test_the_database_path_answers_exactly_as_the_core_built_from_the_texts(checks):
+    """Same terms and vectors into the same indexes: the same ids and scores as api.matching.Matcher."""
+    texts = matching.indexed_texts(checks)
+    core = Matcher([CoreClaim(id=pk, text=texts[pk]) for pk in checks])
+    for query in QUERIES:
+        stored = [(found.claim.claim.id, found.score) for found in matching.match_text(query, limit=10)]
+        assert stored == [(m.claim_id, m.score) for m in core.match(query, limit=10)]
+
+
+def test_nothing_is_stale_after_embedding_and_an_edit_makes_one_claim_stale(checks, checker):
+    assert matching.stale_claim_ids() == []
+    update_claim(checks[0], {"text": "Lady Gaga never eats cookies."}, actor=checker)
+    assert matching.stale_claim_ids() == [checks[0]]
+    assert matching.embed_stale() == 1 and matching.stale_claim_ids() == []
+
+
+def test_a_changed_source_title_makes_its_claims_stale(checks, checker):
+    source = get_claim(checks[2]).appearances[0].source_id
+    update_source(source, {"title": "Apollo 11 hoax rumours"}, actor=checker)
+    assert matching.stale_claim_ids() == [checks[2]]
+
+
+def test_the_matcher_takes_in_rows_written_since_it_was_built(checks, checker):
+    before = matching.current_matcher()
+    assert matching.current_matcher() is before and before.size == len(checks)  # nothing changed
+    added = store(checker, "Are sharks in the flooded streets?", "A shark swims in the flooded streets of Houston.")
+    assert matching.current_matcher().size == len(checks)  # not embedded yet: not known
+    matching.embed_claims([added])
+    assert matching.current_matcher().size == len(checks) + 1
+    assert matching.match_text("shark in houston flood", limit=1)[0].claim.claim.id == added
+
+
+def test_an_updated_matcher_answers_as_one_built_from_scratch(checks, checker):
+    matching.current_matcher()
+    update_claim(checks[0], {"text": "Lady Gaga bakes her own cookies."}, actor=checker)
+    added = store(checker, "Are sharks in the flooded streets?", "A shark swims in the flooded streets of Houston.")
+    matching.embed_stale()
+    updated = matching.current_matcher()
+    texts = matching.indexed_texts(checks + [added])
+    scratch = Matcher([CoreClaim(id=pk, text=texts[pk]) for pk in sorted(texts)])
+    for query in QUERIES + ["Gaga cookies", "shark"]:
+        assert updated.match(query, limit=10) == scratch.match(query, limit=10)
+
+
+def test_a_deleted_claim_leaves_the_matcher_at_its_next_update(checks, checker):
+    from api.services.claims import delete_claim
+    matching.current_matcher()
+    delete_claim(checks[1], actor=checker)
+    assert matching.match_text("covid vaccine DNA", limit=50)[0].claim.claim.id != checks[1]
+    matching.embed_claims([checks[0]])  # any write: the next query reads the rows again
+    assert checks[1] not in matching.current_matcher().ids
+
+
+def test_filters_and_exclusion(checks, checker):
+    everything = [found.claim.claim.id for found in matching.match_text("coronavirus", limit=50)]
+    assert set(everything) == set(checks)
+    without = [found.claim.claim.id for found in matching.match_text("coronavirus", limit=50, exclude=[checks[3]])]
+    assert checks[3] not in without and len(without) == len(checks) - 1
+    assert matching.match_text("coronavirus", filters={"origin": "extracted"}) == []
+    assert matching.match_text("coronavirus", filters={"reviewed_only": True}) == []
+
+
+def test_a_claim_matches_the_others_not_itself(checks, checker):
+    repeat = store(checker, "Our story", "Getting the COVID vaccine alters your DNA.")
+    found = matching.match_claim(repeat, limit=3)
+    assert found[0].claim.claim.id == checks[1] and repeat not in [f.claim.claim.id for f in found]
+
+
+# Extraction's auto-link: a proposed claim whose best match scores ≥ AUTO_LINK_THRESHOLD with a cosine
+# ≥ AUTO_LINK_MIN_COSINE becomes an appearance of the stored claim; else a claim of its own whose
+# candidates GET …/matches lists. The second case is a paraphrase that a two-claim collection scores
+# ≥ 0.96 (relative features) but whose cosine, 0.63, is below the floor.
+ARTICLE = ("Senator Jane Smith said on Tuesday that unemployment fell to 3.5 percent last year. "
+           "She also claimed that the new bridge cost taxpayers 40 million dollars.")
+
+
+def extracted_claims(checker, text, title="Report") -> tuple[int, list]:
+    source = create_source({"kind": "article", "title": title, "text": text}, actor=checker).source.id
+    return source, run_extraction(source, actor=checker)
+
+
+def test_a_repeated_claim_becomes_an_appearance_of_the_stored_one_with_an_audit_entry(db, checker):
+    _, first = extracted_claims(checker, ARTICLE)
+    assert first.claims and first.linked == []
+    matching.embed_stale()
+    source, again = extracted_claims(checker, "Breaking. " + ARTICLE, title="Another paper")
+    assert again.claims == []
+    assert sorted(again.linked) == sorted(d.claim.id for d in first.claims)
+    assert Claim.select().count() == len(first.claims)
+    for known in again.linked:
+        sources = [a.source_id for a in get_claim(known).appearances]
+        assert source in sources and len(sources) == 2
+        entry = AuditEntry.get((AuditEntry.action == "link") & (AuditEntry.resource_id == known))
+        details = json.loads(entry.details)
+        assert details["score"] >= matching.AUTO_LINK_THRESHOLD and entry.actor_name == checker.name
+
+
+def test_a_claim_below_the_threshold_is_stored_and_its_candidates_are_listed(db, checker):
+    _, first = extracted_claims(checker, ARTICLE)
+    matching.embed_stale()
+    _, other = extracted_claims(checker, "Senator Jane Smith said that employment in the region rose last year.")
+    assert other.linked == [] and len(other.claims) == 1
+    new = other.claims[0].claim.id
+    candidates = matching.match_claim(new)
+    assert candidates and new not in [c.claim.claim.id for c in candidates]
+    assert candidates[0].claim.claim.text == "unemployment fell to 3.5 percent last year"
+    assert not AuditEntry.select().where(AuditEntry.action == "link").exists()
+
+
+def test_the_link_rule_needs_both_the_score_and_the_cosine():
+    assert matching.links_to((1, 0.97, 0.70))
+    assert not matching.links_to((1, 0.95, 0.99))
+    assert not matching.links_to((1, 0.99, 0.60))
+    assert not matching.links_to(None)
