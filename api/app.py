@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+import orjson
+
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
@@ -40,8 +42,10 @@ class ClaimtrackApi(Api):
 class ReadableJSON(DefaultJSONProvider):
     """UTF-8 JSON that curl users can read (“quotes”, Zoë), in the order the schemas give.
 
-    Falls back to \\u escapes only when a string holds a lone surrogate, which UTF-8 cannot
-    carry (such input is refused, but an error message may echo it).
+    Encoded by orjson (several times faster than the standard library on our pages); the
+    standard library takes over, with \\u escapes, only when a string holds a lone surrogate,
+    which UTF-8 cannot carry and orjson refuses (such input is refused, but an error message may
+    echo it), or for what orjson cannot encode (integers beyond 64 bits).
     """
 
     sort_keys = False
@@ -54,6 +58,25 @@ class ReadableJSON(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from None
 
     def dumps(self, obj, **kwargs):
+        if not kwargs:
+            encoded = self._orjson(obj)
+            if encoded is not None:
+                return encoded.decode("utf-8")
+        return self._standard(obj, **kwargs)
+
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        encoded = self._orjson(obj)
+        body = encoded if encoded is not None else self._standard(obj)
+        return self._app.response_class(body, mimetype=self.mimetype)
+
+    def _orjson(self, obj) -> bytes | None:
+        try:
+            return orjson.dumps(obj, default=self.default)
+        except orjson.JSONEncodeError:
+            return None
+
+    def _standard(self, obj, **kwargs) -> str:
         text = super().dumps(obj, ensure_ascii=False, **kwargs)
         try:
             text.encode("utf-8")
