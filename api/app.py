@@ -65,10 +65,12 @@ class ReadableJSON(DefaultJSONProvider):
         return self._standard(obj, **kwargs)
 
     def response(self, *args, **kwargs):
-        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.encode(self._prepare_response_obj(args, kwargs)), mimetype=self.mimetype)
+
+    def encode(self, obj) -> bytes:
+        """`obj` as the UTF-8 bytes of a response body."""
         encoded = self._orjson(obj)
-        body = encoded if encoded is not None else self._standard(obj)
-        return self._app.response_class(body, mimetype=self.mimetype)
+        return encoded if encoded is not None else self._standard(obj).encode("utf-8")
 
     def _orjson(self, obj) -> bytes | None:
         try:
