@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+import orjson
+
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
@@ -46,8 +48,10 @@ class ClaimtrackApi(Api):
 class ReadableJSON(DefaultJSONProvider):
     """UTF-8 JSON that curl users can read (“quotes”, Zoë), in the order the schemas give.
 
-    Falls back to \\u escapes only when a string holds a lone surrogate, which UTF-8 cannot
-    carry (such input is refused, but an error message may echo it).
+    Encoded by orjson (several times faster than the standard library on our pages); the
+    standard library takes over, with \\u escapes, only when a string holds a lone surrogate,
+    which UTF-8 cannot carry and orjson refuses (such input is refused, but an error message may
+    echo it), or for what orjson cannot encode (integers beyond 64 bits).
     """
 
     sort_keys = False
@@ -60,6 +64,27 @@ class ReadableJSON(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from None
 
     def dumps(self, obj, **kwargs):
+        if not kwargs:
+            encoded = self._orjson(obj)
+            if encoded is not None:
+                return encoded.decode("utf-8")
+        return self._standard(obj, **kwargs)
+
+    def response(self, *args, **kwargs):
+        return self._app.response_class(self.encode(self._prepare_response_obj(args, kwargs)), mimetype=self.mimetype)
+
+    def encode(self, obj) -> bytes:
+        """`obj` as the UTF-8 bytes of a response body."""
+        encoded = self._orjson(obj)
+        return encoded if encoded is not None else self._standard(obj).encode("utf-8")
+
+    def _orjson(self, obj) -> bytes | None:
+        try:
+            return orjson.dumps(obj, default=self.default)
+        except orjson.JSONEncodeError:
+            return None
+
+    def _standard(self, obj, **kwargs) -> str:
         text = super().dumps(obj, ensure_ascii=False, **kwargs)
         try:
             text.encode("utf-8")

@@ -127,9 +127,9 @@ def claim_version(pk: int) -> tuple[tuple, str]:
     return (database.obj, version, updated_at), etag_of_version(Claim, pk, version)
 
 
-def claim_version_of(details: ClaimDetails) -> tuple:
-    """The version that claim_version reads, of details already built."""
-    return database.obj, details.claim.version, details.claim.updated_at
+def claim_version_of(claim: Claim) -> tuple:
+    """The version that claim_version reads, of a claim row already read."""
+    return database.obj, claim.version, claim.updated_at
 
 
 def written_claims(claims: list[Claim]) -> list[ClaimDetails]:
@@ -180,9 +180,10 @@ def all_claims(filters: dict, *, sort: str) -> Iterator[list[ClaimDetails]]:
 
 
 def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:
-    """A page of ClaimDetails matching the filters (see ClaimQuerySchema), in `sort` order."""
-    page = paginate(claims_query(filters), sort=sort, cursor=cursor, limit=limit)
-    return Page(claim_details(page.items), page.next_cursor)
+    """A page of Claim rows matching the filters (see ClaimQuerySchema), in `sort` order: one
+    query. Their details (claim_details) are a second step, so a caller holding a claim's
+    representation at its version (claim_version_of) needs none for it."""
+    return paginate(claims_query(filters), sort=sort, cursor=cursor, limit=limit)
 
 
 def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> ClaimDetails:

@@ -9,7 +9,7 @@ from api.presenters.csv import claims_csv
 from api.services import claim_merge, claims
 from api.services.common import etag_for
 from api.views.common import (
-    Blueprint, acting, created, if_match, page_result, saved, single_cached, spans_in_units, split_query,
+    Blueprint, acting, created, if_match, page_cached, saved, single_cached, spans_in_units, split_query,
 )
 from api.views.exports import streamed_response
 from schemas.claims import ClaimCreateSchema, ClaimPageSchema, ClaimQuerySchema, ClaimSchema, ClaimWriteSchema
@@ -35,8 +35,13 @@ class Claims(MethodView):
             # A spreadsheet gets every matching claim, streamed: limit and cursor do not apply.
             pages = claims.all_claims(filters, sort=paging["sort"])
             return streamed_response(claims_csv(pages, query["offsets"], bom=bom), "text/csv", "claims.csv")
-        page = claims.list_claims(filters, **paging)
-        return page_result(present_claims(page.items, query["offsets"]), page)
+        offsets = query["offsets"]
+
+        def build(rows):
+            details = claims.claim_details(rows)
+            return [(etag_for(d.claim), CLAIM_SCHEMA.dump(item)) for d, item in zip(details, present_claims(details, offsets))]
+        return page_cached(claims.list_claims(filters, **paging), lambda row: ("claim", row.id, offsets),
+                           claims.claim_version_of, build)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(ClaimCreateSchema)
@@ -59,7 +64,7 @@ class Claim(MethodView):
 
         def build():
             claim = claims.get_claim(claim_id)
-            return claims.claim_version_of(claim), etag_for(claim.claim), CLAIM_SCHEMA.dump(present_claim(claim, offsets))
+            return claims.claim_version_of(claim.claim), etag_for(claim.claim), CLAIM_SCHEMA.dump(present_claim(claim, offsets))
         return single_cached(("claim", claim_id, offsets), version, etag, build)
 
     @blp.arguments(OffsetsQuerySchema, location="query")

@@ -150,11 +150,36 @@ def single_cached(key: tuple, version, etag: str, build) -> Response:
     stored = REPRESENTATIONS.get(key, version)
     if stored is None:
         built_version, etag, body = build()
-        stored = etag, current_app.json.response(body).get_data()
+        stored = etag, current_app.json.encode(body)
         REPRESENTATIONS.put(key, built_version, *stored)
     etag, data = stored
     return current_app.response_class(data, status=200, mimetype=current_app.json.mimetype,
                                       headers={"ETag": etag})
+
+
+def page_cached(page: Page, key_of, version_of, build) -> Response:
+    """page_result for items whose representations single_cached keeps: each item of `page` (rows
+    read with their version) is answered with the body stored under `key_of(row)` at
+    `version_of(row)`; only the misses are built, in one call `build(rows)` → [(etag, dumped
+    dict)] in the same order, and stored. The same entries serve single reads, so a page warms
+    the items' GETs and the other way round. Items keep their schema's keys and order; the
+    envelope is page_result's (data, next_cursor, Link)."""
+    keys = [key_of(row) for row in page.items]
+    bodies: dict[tuple, bytes] = {}
+    misses = []
+    for key, row in zip(keys, page.items):
+        stored = REPRESENTATIONS.get(key, version_of(row))
+        if stored is None:
+            misses.append((key, row))
+        else:
+            bodies[key] = stored[1]
+    if misses:
+        for (key, row), (etag, body) in zip(misses, build([row for _, row in misses])):
+            bodies[key] = encoded = current_app.json.encode(body)
+            REPRESENTATIONS.put(key, version_of(row), etag, encoded)
+    data = b'{"data":[' + b",".join(bodies[key] for key in keys) + b'],"next_cursor":' \
+        + current_app.json.encode(page.next_cursor) + b"}"
+    return current_app.response_class(data, status=200, mimetype=current_app.json.mimetype, headers=link_header(page))
 
 
 def created(body: dict, etag: str, endpoint: str, **url_values):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template_string
+from flask import Blueprint, Response
+from jinja2 import Environment
 
 from api.auth import public
 from api.services import claimreviews
@@ -28,6 +29,9 @@ PAGE = """<!doctype html>
 {% endfor %}</ul>{% endif %}
 </main></body></html>
 """
+# Compiled once per process (render_template_string would compile it on every request);
+# autoescape as Flask's own templates have it.
+PAGE_TEMPLATE = Environment(autoescape=True).from_string(PAGE)
 
 
 @blp.get("/reviews/<claim:claim_id>")
@@ -36,5 +40,5 @@ def review_page(claim_id: int):
     review = claimreviews.get_claim_review(claim_id, **publisher())
     # Inside <script>, "</" would end the element: JSON allows escaping "<" as \\u003c.
     ld_json = json.dumps(review, ensure_ascii=False).replace("<", "\\u003c")
-    return Response(render_template_string(PAGE, review=review, ld_json=ld_json), mimetype="text/html")
+    return Response(PAGE_TEMPLATE.render(review=review, ld_json=ld_json), mimetype="text/html")
 

@@ -177,3 +177,15 @@ def test_a_list_page_of_50_claims_costs_the_same_few_queries_as_a_page_of_2(api,
     assert large == small <= 8
     deep, _ = queries_for(f"/v1/claims?limit=50&cursor={page['next_cursor']}")
     assert deep == large
+
+
+def test_a_list_item_is_the_claim_as_its_own_get_shows_it_whichever_is_read_first(api, samples):
+    source = samples["001"]["id"]
+    first = api.post("/v1/claims", json={"appearances": [{"source": source, "exact": "We had an extremely productive meeting"}],
+                                         "tags": ["trade"]}).json
+    listed_first = next(c for c in api.get(f"/v1/claims?source={source}&limit=100").json["data"] if c["id"] == first["id"])
+    assert api.get(f"/v1/claims/{first['id']}").json == listed_first
+    second = api.post("/v1/claims", json={"appearances": [{"source": source, "exact": "productive meeting"}]}).json
+    read_first = api.get(f"/v1/claims/{second['id']}?offsets=utf16").json
+    listed = api.get(f"/v1/claims?source={source}&limit=100&offsets=utf16")
+    assert next(c for c in listed.json["data"] if c["id"] == second["id"]) == read_first

@@ -1,6 +1,7 @@
 """Claims served from each worker's cache of representations: every change that shows in a claim
 (its own fields, tags, verdicts, its claimant's and events' names) is read back by every worker
-on the very next request, after every worker has cached the earlier version."""
+on the very next request, after every worker has cached the earlier version, whether the claim
+is read alone or as an item of a list page."""
 from __future__ import annotations
 
 import json
@@ -32,12 +33,20 @@ def claim(api, samples, tokens, live_server):
                                            "appearances": [{"source": samples["001"]["id"],
                                                             "exact": "We had an extremely productive meeting"}]}).json
     path = f"/v1/claims/{created['id']}"
-    assert {call(live_server, tokens["reader"], "GET", path)[0] for _ in range(READS)} == {200}
-    return {"path": path, "person": person, "event": event, "id": created["id"]}
+    page = f"/v1/claims?claimant={person['id']}"
+    for url in (path, page):
+        assert {call(live_server, tokens["reader"], "GET", url)[0] for _ in range(READS)} == {200}
+    return {"path": path, "page": page, "person": person, "event": event, "id": created["id"]}
 
 
 def reads(live_server, tokens, path):
     return [call(live_server, tokens["reader"], "GET", path) for _ in range(READS)]
+
+
+def item_reads(live_server, tokens, claim):
+    """The claim as each read of its list page shows it (status, None, item)."""
+    return [(status, None, next(item for item in page["data"] if item["id"] == claim["id"]))
+            for status, _, page in reads(live_server, tokens, claim["page"])]
 
 
 @pytest.mark.parametrize("change, answer, shows", [
@@ -56,6 +65,20 @@ def test_a_change_is_read_back_by_every_worker_on_the_next_request(claim, tokens
     after = reads(live_server, tokens, claim["path"])
     assert all(status == 200 and shows(body) for status, _, body in after)
     assert len({etag for _, etag, _ in after}) == 1
+
+
+@pytest.mark.parametrize("change, answer, shows", [
+    (lambda c: ("PATCH", c["path"], {"text": "An edited text"}), 200, lambda item: item["text"] == "An edited text"),
+    (lambda c: ("PATCH", f"/v1/people/{c['person']['id']}", {"name": "Donald J. Trump"}), 200,
+     lambda item: item["claimant"]["name"] == "Donald J. Trump"),
+    (lambda c: ("POST", f"{c['path']}/verdicts", {"rating": "unverifiable", "rationale": "No record of the meeting."}),
+     201, lambda item: item["latest_verdict"]["rating"] == "unverifiable"),
+], ids=["claim-text", "claimant-name", "verdict"])
+def test_a_change_shows_in_list_pages_of_every_worker_on_the_next_request(claim, tokens, live_server, change, answer,
+                                                                          shows):
+    method, path, body = change(claim)
+    assert call(live_server, tokens["checker"], method, path, body)[0] == answer
+    assert all(status == 200 and shows(item) for status, _, item in item_reads(live_server, tokens, claim))
 
 
 def test_a_deleted_claim_is_gone_from_every_worker_on_the_next_request(claim, tokens, live_server):

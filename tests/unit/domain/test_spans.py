@@ -345,9 +345,20 @@ def test_quote_near_end_of_two_mebibyte_text_resolves_with_fallback():
 def test_offsets_resolve_to_exactly_that_text(text, data):
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
+    assume(is_cluster_boundary(text, start) and is_cluster_boundary(text, end))
     span = resolve_span(text, start=start, end=end)
     assert (span.start, span.end, span.exact) == (start, end, text[start:end])
     assert_consistent(text, span)
+
+
+@given(st.text(), st.characters(categories=["Mn"]), st.text(), st.booleans())
+def test_offsets_inside_a_user_perceived_character_are_refused(before, mark, after, as_start):
+    # A letter and its combining mark are one user-perceived character (UAX #29, GB9).
+    text = f"{before}e{mark}{after}"
+    inside = len(before) + 1
+    start, end = (inside, len(text)) if as_start else (0, inside)
+    with pytest.raises(SpanOutOfRange, match="would split a user-perceived character"):
+        resolve_span(text, start=start, end=end)
 
 
 @given(st.text())
