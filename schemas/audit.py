@@ -5,10 +5,11 @@ import json
 from marshmallow import Schema, ValidationError, fields, validate
 
 from api.domain.ids import decode_id, encode_id, kind_of_id
+from api.domain.vocabulary import AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES
 from schemas.common import PublicId, Timestamp, list_query_schema, page_schema
 
-ACTIONS = ("create", "update", "delete", "merge", "verdict", "revoke", "extract", "redeliver", "link")
-RESOURCE_TYPES = ("source", "person", "event", "claim", "key", "webhook")
+ACTIONS = AUDIT_ACTIONS
+RESOURCE_TYPES = AUDIT_RESOURCE_TYPES
 
 
 class ResourceId(fields.String):

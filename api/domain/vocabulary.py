@@ -31,3 +31,7 @@ WEBHOOK_EVENT_TYPES = ("claim.created", "claim.updated", "verdict.recorded", "so
 # A delivery's state: waiting for its next attempt, received (2xx), or given up after every attempt.
 DELIVERY_PENDING, DELIVERY_SUCCEEDED, DELIVERY_FAILED = "pending", "succeeded", "failed"
 DELIVERY_STATUSES = (DELIVERY_PENDING, DELIVERY_SUCCEEDED, DELIVERY_FAILED)
+# Audit trail: what was done (people, events and claims merge; "link" is extraction adding a span to a
+# claim it matched; "redeliver" an admin resending a webhook delivery) and to what kind of resource.
+AUDIT_ACTIONS = ("create", "update", "delete", "merge", "verdict", "revoke", "extract", "redeliver", "link")
+AUDIT_RESOURCE_TYPES = ("source", "person", "event", "claim", "key", "webhook")
