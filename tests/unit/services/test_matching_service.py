@@ -12,7 +12,8 @@ from api.matching.lexical import LexicalIndex
 from api.models import AuditEntry, Claim, ClaimEmbedding
 from api.services import matching
 from api.services.claims import create_claim, get_claim, update_claim
-from api.services.extraction import run_extraction
+from api.services import jobs
+from api.services.extraction import submit_extraction, summary_from_ids
 from api.services.sources import create_source, update_source
 
 CHECKS = [
@@ -126,8 +127,11 @@ ARTICLE = ("Senator Jane Smith said on Tuesday that unemployment fell to 3.5 per
 
 
 def extracted_claims(checker, text, title="Report") -> tuple[int, list]:
+    """Extraction as it runs: a job on the session's consumer; its summary read back from the result."""
     source = create_source({"kind": "article", "title": title, "text": text}, actor=checker).source.id
-    return source, run_extraction(source, actor=checker)
+    job = jobs.wait_for(submit_extraction(source, actor=checker, role="checker").id, 300)
+    assert job.status == "succeeded", job.error
+    return source, summary_from_ids(json.loads(job.result))
 
 
 def test_a_repeated_claim_becomes_an_appearance_of_the_stored_one_with_an_audit_entry(db, checker):
