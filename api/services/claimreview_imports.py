@@ -33,7 +33,8 @@ from api.domain.text import search_words, text_sha256, utf16_length
 from api.domain.verdicts import REQUIRED_STANCE, status_after
 from api.domain.vocabulary import IMPORTED
 from api.models import Appearance, Claim, Evidence, ImportedReview, Job, Mention, Person, Source, Verdict, utcnow
-from api.services import audit, jobs
+from api.services import audit, jobs, outbox
+from api.services.claims import CLAIMS_PATH
 from api.services.people import name_match
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
@@ -179,6 +180,7 @@ def _source_for(review: Parsed, actor: audit.Actor) -> int:
                            published_at=review.review_date, language=review.language, text=text, text_sha256=digest,
                            length=len(text), length_utf16=utf16_length(text))
     audit.record(actor, "create", "source", source.id, via="claimreview-import")
+    outbox.emit_resource("source.created", "source", source.id, "/v1/sources", kind=source.kind)
     return source.id
 
 
@@ -205,6 +207,8 @@ def _add_verdict(claim_id: int, review: Parsed, actor: audit.Actor) -> None:
                  updated_at=verdict.created_at).where(Claim.id == claim_id).execute()
     audit.record(actor, "verdict", "claim", claim_id, verdict=encode_id("verdict", verdict.id), rating=review.rating,
                  via="claimreview-import")
+    outbox.emit_resource("verdict.recorded", "verdict", verdict.id, "/v1/verdicts", rating=review.rating,
+                         claim=encode_id("claim", claim_id), claim_status=status_after(review.rating))
 
 
 def _columns(review: Parsed) -> dict:
@@ -228,6 +232,7 @@ def _create(review: Parsed, actor: audit.Actor, claimants: dict) -> int:
     Appearance.create(claim=claim.id, source=source_id, **_span(review))
     ImportedReview.create(claim=claim.id, source=source_id, review_url=review.review_url, **_columns(review))
     audit.record(actor, "create", "claim", claim.id, origin=IMPORTED, review_url=review.review_url)
+    outbox.emit_resource("claim.created", "claim", claim.id, CLAIMS_PATH, origin=IMPORTED)
     _add_verdict(claim.id, review, actor)
     return claim.id
 
@@ -270,6 +275,8 @@ def _update(stored: ImportedReview, review: Parsed, actor: audit.Actor, claimant
     if text_changed:
         _drop_if_unused(old_source.id, actor)
     audit.record(actor, "update", "claim", claim.id, fields=changed, review_url=review.review_url, via="claimreview-import")
+    if claim_changes:  # what a reader of the claim sees changed (its text, its claimant)
+        outbox.emit_resource("claim.updated", "claim", claim.id, CLAIMS_PATH, fields=sorted(claim_changes))
     if rating_changed:
         _add_verdict(claim.id, review, actor)
     return UPDATED

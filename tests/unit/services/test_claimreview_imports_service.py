@@ -1,10 +1,12 @@
 """The import and merge services called with plain values, on real databases."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from api.domain.errors import Invalid
-from api.models import AuditEntry, Claim, ImportedReview, Source, Verdict
+from api.models import AuditEntry, Claim, ImportedReview, Source, Verdict, WebhookEvent
 from api.services.claim_merge import merge_claims
 from api.services.claimreview_imports import find_claimant, import_reviews
 from api.services.people import create_person
@@ -23,6 +25,17 @@ def test_each_review_is_a_claim_a_source_a_verdict_and_a_record(db, checker):
     stored = ImportedReview.get(ImportedReview.review_url == "https://desk.example/1")
     assert (stored.rating_text, stored.publisher) == ("Mostly False", "Desk")
     assert AuditEntry.select().where(AuditEntry.resource_type == "claim").count() == 4  # create + verdict each
+
+
+def test_an_import_writes_the_webhook_events_of_what_it_stored(db, checker):
+    import_reviews([review(1)], actor=checker)
+    events = [json.loads(e.body) for e in WebhookEvent.select().order_by(WebhookEvent.id)]
+    assert [e["type"] for e in events] == ["source.created", "claim.created", "verdict.recorded"]
+    assert events[1]["data"]["origin"] == "imported"
+    assert events[2]["data"]["claim"] == events[1]["data"]["id"] and events[2]["data"]["claim_status"] == "contradicted"
+    import_reviews([review(1, claimReviewed="Statement 1, reworded.")], actor=checker)
+    updated = json.loads(WebhookEvent.select().where(WebhookEvent.type == "claim.updated").get().body)
+    assert (updated["data"]["id"], updated["data"]["fields"]) == (events[1]["data"]["id"], ["text"])
 
 
 def test_a_malformed_item_stores_nothing_and_is_reported(db, checker):
