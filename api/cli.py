@@ -487,6 +487,25 @@ def openapi_yaml() -> str:
     return app.extensions["claimtrack_api"].spec.to_yaml()
 
 
+def _run_file_job_here(kind: str, path: str, bar):
+    """Record a job of `kind` for the file at `path` (params `{"path": absolute path}`, one attempt,
+    by the CLI as admin, so GET /v1/jobs shows it) and run it in this process, no worker needed,
+    `bar` (a tqdm) following its progress; the finished Job row."""
+    from api.db import database
+    from api.jobs import tasks
+    from api.services import jobs
+    from api.services.audit import CLI
+    with database.connection_context():
+        job = jobs.submit(kind, {"path": str(Path(path).resolve())}, actor=CLI, role="admin", max_attempts=1, send=False)
+
+    def follow(done, total):
+        bar.total = total
+        bar.update(done - bar.n)
+    tasks.run_job(job.id, on_progress=follow)
+    with database.connection_context():
+        return jobs.get_job(job.id)
+
+
 @main.command("import-claimreviews")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def import_claimreviews(files):
@@ -498,25 +517,14 @@ def import_claimreviews(files):
     failed."""
     from tqdm import tqdm
 
-    from api.db import database
-    from api.jobs import tasks
     from api.services import jobs
-    from api.services.audit import CLI
     from api.services.claimreview_imports import IMPORT_JOB
     _app()
     totals: dict[str, int] = {}
     failed = False
     for path in files:
-        with database.connection_context():
-            job = jobs.submit(IMPORT_JOB, {"path": str(Path(path).resolve())}, actor=CLI, role="admin",
-                              max_attempts=1, send=False)
         with tqdm(unit=" review", file=sys.stderr, desc=Path(path).name) as bar:
-            def follow(done, total):
-                bar.total = total
-                bar.update(done - bar.n)
-            tasks.run_job(job.id, on_progress=follow)
-        with database.connection_context():
-            job = jobs.get_job(job.id)
+            job = _run_file_job_here(IMPORT_JOB, path, bar)
         if job.status != "succeeded":
             failed = True
             click.echo(f"{path}: {(jobs.job_error(job) or {}).get('detail', job.status)}; skipped", err=True)
@@ -570,11 +578,9 @@ def import_(file):
 
     from tqdm import tqdm
 
-    from api.db import database, migrate
-    from api.jobs import tasks
+    from api.db import migrate
     from api.jobs.kinds.imports import IMPORT_JOB
     from api.services import jobs
-    from api.services.audit import CLI
     _app(ready=False)
     migrate()
     spooled = None
@@ -584,16 +590,8 @@ def import_(file):
             shutil.copyfileobj(sys.stdin.buffer, spooled)
         file = spooled.name
     try:
-        with database.connection_context():
-            job = jobs.submit(IMPORT_JOB, {"path": str(Path(file).resolve())}, actor=CLI, role="admin",
-                              max_attempts=1, send=False)
         with tqdm(unit=" lines", file=sys.stderr, disable=spooled is not None) as bar:
-            def follow(done, total):
-                bar.total = total
-                bar.update(done - bar.n)
-            tasks.run_job(job.id, on_progress=follow)
-        with database.connection_context():
-            job = jobs.get_job(job.id)
+            job = _run_file_job_here(IMPORT_JOB, file, bar)
     finally:
         if spooled is not None:
             Path(spooled.name).unlink(missing_ok=True)
