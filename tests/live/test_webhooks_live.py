@@ -14,6 +14,10 @@ from tests.receiver import Receiver
 from tests.support import serving
 
 
+# Generous: `serve` answers before its consumer process is up, and a loaded machine is slow to start one.
+WAIT = 120.0
+
+
 def call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
     request = urllib.request.Request(f"{base}{path}", method=method, data=json.dumps(body).encode() if body else None,
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
@@ -29,7 +33,8 @@ def server(app, database_url, tmp_path):
         yield base
 
 
-def wait_for_log(base, token, webhook, condition, timeout=60.0) -> list[dict]:
+def wait_for_log(base, token, webhook, condition, timeout=None) -> list[dict]:
+    timeout = timeout or WAIT
     deadline = time.monotonic() + timeout
     while True:
         log = call(base, token, "GET", f"/v1/webhooks/{webhook}/deliveries")["data"]
@@ -44,7 +49,7 @@ def test_a_committed_change_reaches_the_receiver_signed_per_standard_webhooks(se
         created = call(server, tokens["admin"], "POST", "/v1/webhooks",
                        {"url": receiver.url, "event_types": ["source.created", "claim.created"]})
         source = call(server, tokens["checker"], "POST", "/v1/sources", {"text": "The summit ended early."})
-        (got,) = receiver.wait_for(lambda got: len(got) >= 1)
+        (got,) = receiver.wait_for(lambda got: len(got) >= 1, timeout=WAIT)
     payload = Webhook(created["secret"]).verify(got.body, got.headers)
     assert payload["type"] == "source.created"
     assert payload["data"] == {"id": source["id"], "href": f"/v1/sources/{source['id']}", "kind": "article"}
@@ -58,7 +63,7 @@ def test_a_receiver_that_answers_500_gets_the_same_webhook_id_again(server, toke
         created = call(server, tokens["admin"], "POST", "/v1/webhooks",
                        {"url": receiver.url, "event_types": ["source.created"]})
         call(server, tokens["checker"], "POST", "/v1/sources", {"text": "The vote was counted twice."})
-        first, second = receiver.wait_for(lambda got: len(got) >= 2)
+        first, second = receiver.wait_for(lambda got: len(got) >= 2, timeout=WAIT)
     assert (first.status, second.status) == (500, 200)
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     for got in (first, second):
@@ -81,7 +86,7 @@ def test_a_delivery_that_fails_every_attempt_marks_the_endpoint_failing(server, 
         assert (delivery["attempts"], delivery["status_code"], delivery["next_attempt_at"]) == (4, 503, None)
 
         call(server, tokens["admin"], "POST", f"/v1/webhooks/{created['id']}/deliveries/{delivery['id']}/redeliver")
-        got = receiver.wait_for(lambda got: len(got) == 5)
+        got = receiver.wait_for(lambda got: len(got) == 5, timeout=WAIT)
     assert got[-1].status == 200 and got[-1].headers["webhook-id"] == delivery["message"]["id"]
     wait_for_log(server, tokens["admin"], created["id"], lambda log: log[0]["status"] == "succeeded")
     assert call(server, tokens["admin"], "GET", f"/v1/webhooks/{created['id']}")["status"] == "active"
