@@ -33,7 +33,9 @@ def _key_of_caller() -> str:
 
 
 def _too_many_with_this_key(limit: RequestLimit):
-    seconds = _retry_after(limit.reset_at)
+    # The store's own reset time (`window[0]`): RequestLimit.reset_at adds a second and truncates,
+    # which made Retry-After 61 s now and then for a 1-minute window.
+    seconds = _retry_after(limit.window[0])
     return problem_response(Problem(429, f"Too many requests with this key (limit: {limit.limit}); retry in "
                                          f"{seconds} s.", slug="rate-limited", headers={"Retry-After": str(seconds)}))
 
