@@ -60,7 +60,7 @@ def empty_tables() -> None:
         models.PersonNameToken, models.Person, models.Source, models.ApiKey, models.Job)]
     with database.connection_context():
         if isinstance(database.obj, peewee.PostgresqlDatabase):
-            database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            _truncate_postgres(database, tables)
         else:
             with database.atomic():
                 for table in tables:
@@ -68,6 +68,26 @@ def empty_tables() -> None:
                 database.execute_sql("DELETE FROM sqlite_sequence")
         # Ids restart: a process's matcher built before must not answer with the old claims' ids.
         models.MatchingState.update(generation=models.MatchingState.generation + 1).execute()
+
+
+def _truncate_postgres(database, tables: list[str]) -> None:
+    """TRUNCATE needs every other session off these tables. A session of this process left idle
+    inside a transaction for seconds (a background thread's connection that outlived its thread)
+    would make the suite wait for ever: wait 10 s at most, end such sessions, try again."""
+    import peewee
+    for attempt in range(3):
+        try:
+            with database.atomic():
+                database.execute_sql("SET LOCAL lock_timeout = '10s'")
+                database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            return
+        except peewee.OperationalError:
+            if attempt == 2:
+                raise
+            database.execute_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state = 'idle in transaction' "
+                "AND state_change < now() - interval '5 seconds'")
 
 
 def post_samples(api) -> dict[str, dict]:
