@@ -61,6 +61,12 @@ def take_pending() -> bool:
     return pending
 
 
+def any_subscriber() -> bool:
+    """Whether any enabled endpoint exists: without one a relay has nothing to deliver (an endpoint
+    hears only of events after its registration), and the periodic sweep marks the events."""
+    return WebhookEndpoint.select().where(WebhookEndpoint.enabled == True).exists()  # noqa: E712 (SQL)
+
+
 def emit_resource(event_type: str, resource: str, pk: int, path: str, **fields) -> WebhookEvent:
     """emit() with data `{"id", "href", **fields}` for the resource of this kind (`claim`) and key;
     `path` is its collection (`/v1/claims`)."""

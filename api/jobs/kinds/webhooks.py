@@ -29,9 +29,10 @@ def _tasks() -> dict:
 
 
 def relay_soon() -> None:
-    """Enqueue a relay if this thread emitted events since the last call: call once the
-    transaction that emitted them has committed (after a request, after a task)."""
-    if outbox.take_pending():
+    """Enqueue a relay if this thread emitted events since the last call and an endpoint may want
+    them: call once the transaction that emitted them has committed (after a request, after a
+    task). Without endpoints no relay runs beside every write; the periodic sweep marks the events."""
+    if outbox.take_pending() and outbox.any_subscriber():
         _tasks()["webhooks.relay"]()
 
 
