@@ -1,7 +1,9 @@
 """Extraction through the API: proposals stored as extracted, nothing twice, humans' work untouched."""
 from __future__ import annotations
 
-from tests.support import WAIT, sample_text
+import json
+
+from tests.support import ROOT, WAIT, sample_text
 
 TEXT_001 = sample_text("001_87f9c890ea636cff.txt")
 
@@ -106,3 +108,18 @@ def test_an_extracted_claim_text_is_the_statement_without_its_attribution(api):
     assert claim["text"] == "unemployment had doubled since 2022"
     assert claim["appearances"][0]["exact"] == text.strip()
     assert claim["claimant"]["name"] == "Mark Dalton"
+
+
+def test_the_readme_ecb_example_gets_lagarde_as_claimant_after_the_demo_samples(api, samples):
+    # The walkthrough's request body, taken from the README as a reader pastes it, on the demo's
+    # data: both samples extracted first, so Trump, Putin, Zelensky and Leavitt are stored.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = json.loads(readme.split("ECB=$(ct -X POST \"$API/v1/sources\" -d '")[1].split("')")[0])
+    assert body["text"].startswith("FRANKFURT — European Central Bank President Christine Lagarde said")
+    for sample in samples.values():
+        assert api.post(f"/v1/sources/{sample['id']}/extraction", headers=WAIT).status_code == 200
+    result = api.post("/v1/sources", json=body, headers=WAIT).json["extraction"]
+    claim = next(c for c in result["claims"] if "inflation fell to 2.1% in October" in c["text"])
+    assert claim["text"].startswith("inflation fell to 2.1% in October")
+    assert claim["claimant"]["name"] == "Christine Lagarde"
+    assert claim["appearances"][0]["exact"].startswith("European Central Bank President Christine Lagarde said")
