@@ -88,13 +88,18 @@ def metrics(labels, scores, threshold):
             "positives": int(sum(labels))}
 
 
-def _runtime_model_class():
-    """api/extraction/checkworthiness.py loaded on its own (the training venv needs no spaCy)."""
+def _load_module(name: str, relative: str):
+    """One module of api/ loaded on its own file (without its package's imports)."""
     import importlib.util
-    spec = importlib.util.spec_from_file_location("cw_runtime", ROOT / "api" / "extraction" / "checkworthiness.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / relative)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.CheckworthinessModel
+    return module
+
+
+def _runtime_model_class():
+    """api/extraction/checkworthiness.py loaded on its own (the training venv needs no spaCy)."""
+    return _load_module("cw_runtime", "api/extraction/checkworthiness.py").CheckworthinessModel
 
 
 def _classifier(base):
