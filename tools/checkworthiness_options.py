@@ -88,7 +88,8 @@ def evaluate_option(Fh, yh, groups, Fd, yd, devtest, isotonic=False) -> dict:
     dev = score_checkworthiness(yd.tolist(), dev_scores.tolist(), threshold)
     dt = score_checkworthiness(yd[devtest].tolist(), dev_scores[devtest].tolist(), threshold)
     return {"threshold": threshold,
-            "heldout": {**{k: held[k] for k in keep}, "ece": held["calibration"]["ece"]},
+            "heldout": {**{k: held[k] for k in keep}, "ece": held["calibration"]["ece"],
+                        "reliability": held["calibration"]["bins"]},
             "dev": {**{k: dev[k] for k in keep}, "ece": dev["calibration"]["ece"]},
             "dev_test": {k: dt[k] for k in ("f1", "average_precision")}}
 

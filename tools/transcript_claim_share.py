@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,13 +93,18 @@ def main(argv=None) -> int:
     from api.extraction import extract_many
 
     report, every = {}, []
+    started = time.monotonic()
     for name, folder in SETS.items():
         rows = []
         for path in sorted((args.sources / folder).glob("*.tsv"))[: args.limit]:
             parts = build(read_transcript(path))
             results = extract_many([t for t, _ in parts], kind="transcript")
+            before = len(rows)
             for (_, spans), res in zip(parts, results):
                 rows.extend(score_lines(spans, res.claims))
+            # progress on stderr: a full run (54 files) takes a while on a shared machine
+            print(f"{name} {path.stem}: {len(rows) - before} lines, {time.monotonic() - started:.0f} s",
+                  file=sys.stderr, flush=True)
         report[name] = summary(rows)
         every.extend(rows)
     report["all"] = summary(every)
