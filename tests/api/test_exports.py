@@ -100,8 +100,10 @@ def use(client: ApiClient) -> None:
 
 @pytest.fixture
 def empty_copy(api, tmp_path, rebinds_database):
-    """A second app on a fresh, migrated SQLite file, with its own keys; `api` stays bound."""
-    config = api.client.application.config["CLAIMTRACK"].with_(database_url=f"sqlite:///{tmp_path / 'copy.db'}")
+    """A second app on a fresh, migrated SQLite file, with its own keys and its own queue (beside
+    the file, as in production); `api` stays bound."""
+    config = api.client.application.config["CLAIMTRACK"].with_(database_url=f"sqlite:///{tmp_path / 'copy.db'}",
+                                                                queue_url=None)
     copy = create_app(config)
     migrate()
     with database.connection_context():
