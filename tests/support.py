@@ -99,11 +99,26 @@ def post_samples(api) -> dict[str, dict]:
 
 
 def free_port() -> int:
-    """A loopback port nobody listens on, for a live server."""
+    """A loopback port nobody listens on, for a live server (or a benchmark's)."""
     import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, read from /proc (Linux): a server's workers, a
+    supervisor's children. (The benchmark's servers use it too: bench/servers.py.)"""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def wait_until_answering(url: str, process, *, timeout: float = 30.0, output=lambda: "") -> None:
