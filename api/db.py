@@ -20,7 +20,6 @@ from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 
-
 class ThreadPinnableProxy(peewee.DatabaseProxy):
     """peewee's DatabaseProxy whose `obj` is the calling thread's pinned database, if any, else
     the process's (what `initialize`, i.e. `bind`, set). Threads that never pin cost one attribute
@@ -55,10 +54,6 @@ class ThreadPinnableProxy(peewee.DatabaseProxy):
         if db is not None:
             object.__setattr__(self, "_pinned", True)
         self._threads.db = db
-
-    def thread_pin(self) -> peewee.Database | None:
-        """The database this thread is pinned to, or None when it follows the process's."""
-        return getattr(self._threads, "db", None) if self._pinned else None
 
 
 database = ThreadPinnableProxy()

@@ -60,7 +60,7 @@ def queue_url_for(config: Config) -> str:
 def build_huey(url: str, *, name: str = Config.queue_name, db: peewee.Database | None = None) -> Huey:
     """A huey instance on the store a URL names (redis://… or sqlite:///file), with every task
     of api.jobs.tasks registered on it, belonging to database `db` (default: the one the calling
-    thread uses), which its consumers' threads run against (`huey.claimtrack_database`).
+    thread uses), which its consumers' threads run against (`database_of`).
     Raises ValueError for another scheme."""
     parts = urlsplit(url)
     if parts.scheme in ("redis", "rediss", "unix"):
@@ -77,8 +77,17 @@ def build_huey(url: str, *, name: str = Config.queue_name, db: peewee.Database |
         raise ValueError(f"unsupported CLAIMTRACK_QUEUE_URL scheme {parts.scheme!r}: use redis:// or sqlite:///")
     from api.jobs.tasks import register_tasks
     register_tasks(huey)
-    huey.claimtrack_database = db if db is not None else database.obj
+    db = db if db is not None else database.obj
+    # Weak: the queue does not keep its database (and its pool) alive; see _queues.
+    huey.claimtrack_database = weakref.ref(db) if db is not None else None
     return huey
+
+
+def database_of(huey: Huey) -> peewee.Database | None:
+    """The database `huey` belongs to; None for one built with no database bound, or once that
+    database is gone."""
+    ref = getattr(huey, "claimtrack_database", None)
+    return ref() if ref is not None else None
 
 
 def configure(config: Config, db: peewee.Database) -> None:
@@ -92,7 +101,7 @@ def configure(config: Config, db: peewee.Database) -> None:
 def submitting_to(huey: Huey):
     """Make `huey` the queue of the database it belongs to for a while (a test or benchmark
     driving worker processes on a store of their own), then the one it had before."""
-    db = huey.claimtrack_database
+    db = database_of(huey)
     with _lock:
         previous = _queues.get(db)
         _queues[db] = huey
@@ -146,7 +155,7 @@ class PinnedWorker(Worker):
     """huey's worker, its thread pinned to the database its queue belongs to before its first task."""
 
     def initialize(self):
-        pin_thread(self.huey.claimtrack_database)
+        pin_thread(database_of(self.huey))
         super().initialize()
 
 
@@ -166,7 +175,7 @@ def consumer(huey: Huey, *, workers: int = 1, worker_type: str = "thread", perio
     """A consumer of `huey` with `workers` workers (threads or processes), which run against the
     database `huey` belongs to. Poll interval: 0.1 s growing to 1 s while idle, so a job waits
     at most about a second to start. Raises ValueError for a queue that belongs to no database."""
-    if getattr(huey, "claimtrack_database", None) is None:
+    if database_of(huey) is None:
         raise ValueError("this queue belongs to no database: build it with build_huey(url, db=…)")
     return ThreadConsumer(huey, workers=workers, worker_type=worker_type, periodic=periodic,
                           initial_delay=0.05, backoff=1.5, max_delay=1.0, scheduler_interval=1)
