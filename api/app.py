@@ -132,10 +132,10 @@ def create_app(config: Config | None = None) -> Flask:
         # are counted by, is the one the proxy puts in X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
 
-    queue.configure(config)
     jobs.configure(lease_seconds=config.job_lease_seconds, max_attempts=config.job_max_attempts)
     delivery.configure(config)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
+    queue.configure(config, db)
     app.extensions["claimtrack_db"] = db
 
     # A request opens a connection on its first query (peewee's autoconnect), so what needs no

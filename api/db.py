@@ -2,10 +2,16 @@
 
 SQLite is the zero-set-up default; PostgreSQL (psycopg 3) is used when DATABASE_URL is a
 postgresql:// URL. The same models and migrations serve both.
+
+The proxy resolves to the process's database (`bind`) unless the calling thread is pinned to one
+of its own (`pin_thread`): a job consumer's worker threads are pinned to the database their queue
+belongs to (api.jobs.queue), so rebinding the process (a second app, a test switching databases)
+never moves a job that is running or about to run onto another database.
 """
 from __future__ import annotations
 
 import select
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,7 +19,44 @@ import peewee
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
-database = peewee.DatabaseProxy()
+
+class ThreadPinnableProxy(peewee.DatabaseProxy):
+    """peewee's DatabaseProxy whose `obj` is the calling thread's pinned database, if any, else
+    the process's (what `initialize`, i.e. `bind`, set). Threads that never pin cost one attribute
+    read more per access (`_pinned` stays False until a thread pins)."""
+
+    __slots__ = ("_process_db", "_threads", "_pinned")
+
+    def __init__(self):
+        object.__setattr__(self, "_threads", threading.local())
+        object.__setattr__(self, "_pinned", False)
+        super().__init__()
+
+    def __setattr__(self, attr, value):
+        # Proxy's own check reads the subclass's __slots__ only; the slots refuse unknown names.
+        object.__setattr__(self, attr, value)
+
+    @property
+    def obj(self) -> peewee.Database | None:
+        if self._pinned:
+            pinned = getattr(self._threads, "db", None)
+            if pinned is not None:
+                return pinned
+        return self._process_db
+
+    @obj.setter
+    def obj(self, db: peewee.Database | None) -> None:
+        object.__setattr__(self, "_process_db", db)
+
+    def pin_thread(self, db: peewee.Database | None) -> None:
+        """Make `db` this thread's database whatever the process's becomes (None: follow the
+        process's again)."""
+        if db is not None:
+            object.__setattr__(self, "_pinned", True)
+        self._threads.db = db
+
+
+database = ThreadPinnableProxy()
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -85,8 +128,14 @@ def open_database(url: str, *, busy_timeout_ms: int = 15000) -> peewee.Database:
 
 
 def bind(db: peewee.Database) -> peewee.Database:
+    """Make `db` the process's database (threads pinned to another keep theirs)."""
     database.initialize(db)
     return db
+
+
+def pin_thread(db: peewee.Database | None) -> None:
+    """Pin the calling thread to `db` (see ThreadPinnableProxy.pin_thread)."""
+    database.pin_thread(db)
 
 
 def release_connections() -> None:

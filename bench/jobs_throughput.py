@@ -102,7 +102,8 @@ def noop_overhead(count: int, url: str, name: str) -> tuple[float, float]:
     """(seconds per job through the queue, seconds per direct call) for a no-op job."""
     from api.db import database
     from api.jobs import queue
-    from api.jobs.consumers import running_consumer, submitting_to
+    from api.jobs.consumers import running_consumer
+    from api.jobs.queue import submitting_to
     from api.jobs.registry import KINDS, job_kind
     from api.services import jobs
     from api.services.audit import CLI

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,13 @@ from pathlib import Path
 
 from dataset_store import BENCH, DATA, ROOT
 
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from tests.support import child_pids, free_port  # noqa: E402  (the live tests' process helpers)
+
 # The limiter stays on (its cost is part of every request) but never refuses: a benchmark
 # key makes thousands of requests a second.
 RATE_LIMIT = "1000000000"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -112,19 +109,6 @@ def postgres_cpu_seconds() -> float | None:
             if child_stat is not None:
                 total += int(child_stat[11]) + int(child_stat[12])
     return total / os.sysconf("SC_CLK_TCK")
-
-
-def child_pids(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def _env(workers: int) -> dict:

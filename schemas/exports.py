@@ -51,6 +51,15 @@ class _Number(fields.Field):
         return float(value)
 
 
+class _Boolean(fields.Field):
+    """true or false; not a string, not a number."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("must be true or false")
+        return value
+
+
 # Every field is required (an export writes them all), null only where the column allows it.
 def _string(**kwargs):
     return fields.String(required=True, error_messages={"invalid": "must be a string"}, **kwargs)
@@ -152,12 +161,48 @@ class VerdictLine(Schema):
     evidence = _list(_nested(EvidenceLine))
 
 
+def _number(**kwargs):
+    return _Number(required=True, allow_none=True, **kwargs)
+
+
+def _at_most(length: int):
+    return _text(validate=validate.Length(max=length, error=f"must be at most {length} characters"))
+
+
+class ReviewAppearanceLine(Schema):
+    """Where the reviewed claim was made, as the desk said (each key only when it said it)."""
+
+    url, date, headline = (fields.String(error_messages={"invalid": "must be a string"}) for _ in range(3))
+
+
+class ImportedReviewLine(Schema):
+    """Another desk's fact-check as it was published (api.models.ImportedReview); no public id:
+    `review_url` is its key. Lengths are the columns' (migration 0007)."""
+
+    claim = _id("claim")
+    source = _id("source")
+    review_url = _string(validate=validate.Length(min=1, max=2000, error="must be 1 to 2000 characters"))
+    publisher, publisher_url, title, rating_text = _text(), _text(), _text(), _text()
+    rating_value, best_rating, worst_rating = _number(), _number(), _number()
+    review_date = _at_most(40)
+    language = _at_most(35)
+    license, claimant_name = _text(), _text()
+    claimant_is_person = _Boolean(required=True)
+    claim_date = _at_most(40)
+    appearances = _list(_nested(ReviewAppearanceLine))
+    created_at = _Timestamp(required=True)
+    updated_at = _Timestamp(required=True)
+
+
 LINES = {"source": SourceLine(), "person": PersonLine(), "event": EventLine(), "mention": MentionLine(),
-         "claim": ClaimLine(), "verdict": VerdictLine()}
+         "claim": ClaimLine(), "verdict": VerdictLine(), "imported_review": ImportedReviewLine()}
+# Line types without a public id (their key is a field of their own): no "id" on their lines.
+WITHOUT_ID = {"imported_review"}
 
 
-def parse_line(number: int, raw: str) -> tuple[str, int, dict]:
-    """(type, integer key, validated fields) of one export line; Invalid naming the line and field."""
+def parse_line(number: int, raw: str) -> tuple[str, int | None, dict]:
+    """(type, integer key, validated fields) of one export line (key None for the types in
+    WITHOUT_ID); Invalid naming the line and field."""
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as error:
@@ -173,14 +218,16 @@ def parse_line(number: int, raw: str) -> tuple[str, int, dict]:
         return Invalid(field, f"line {number} ({kind}): {where}{message}", line=number)
 
     # The whole shape first, in the order the export writes it, so the message lists every gap.
-    expected = ["type", "id", *sorted(schema.fields, key=lambda name: name in _Versioned._declared_fields)]
+    keyed = kind not in WITHOUT_ID
+    expected = ["type", *(["id"] if keyed else []),
+                *sorted(schema.fields, key=lambda name: name in _Versioned._declared_fields)]
     missing = [name for name in expected if name not in record]
     unknown = sorted(set(record) - set(expected))
     if missing or unknown:
         raise refuse(None, "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
                                                    unknown and f"unknown {', '.join(unknown)}"])))
     try:
-        pk = _Id(kind).deserialize(record["id"])
+        pk = _Id(kind).deserialize(record["id"]) if keyed else None
     except ValidationError as error:
         raise refuse("id", error.messages[0]) from None
     try:
@@ -191,7 +238,7 @@ def parse_line(number: int, raw: str) -> tuple[str, int, dict]:
     return kind, pk, values
 
 
-def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, int, dict]]:
+def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, int | None, dict]]:
     """(line number, type, key, fields) for each non-blank line, validated as it is read."""
     for number, raw in enumerate(lines, start=1):
         if raw.strip():

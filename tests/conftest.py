@@ -62,22 +62,21 @@ def database_url(request, tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def migrated_app(database_url, tmp_path_factory):
     """The app on this backend, with a real job queue (huey's SQLite store in a temporary file)
-    and a real consumer (two worker threads) running it for the whole session."""
+    and a real consumer (two worker threads) running it for the whole session. The consumer's
+    threads stay on this app's database whatever a test binds the proxy to (api.jobs.queue)."""
     queue_file = tmp_path_factory.mktemp("queue") / "queue.db"
     app = create_app(Config(database_url=database_url, rate_limit_per_minute=0, auth_failures_per_minute=0,
                             queue_url=f"sqlite:///{queue_file}", prefer_wait_max_seconds=PREFER_WAIT_MAX))
     migrate()
-    app.extensions["claimtrack_queue"] = queue.current()
     with running_consumer(queue.current(), workers=2):
         yield app
 
 
 @pytest.fixture
 def app(migrated_app):
-    """The app with empty tables (and the proxy bound to this backend's database, jobs sent to
-    its queue: another app built meanwhile, e.g. by a CLI test, rebinds both)."""
+    """The app with empty tables, and the proxy bound to this backend's database (another app
+    built meanwhile, e.g. by a CLI test, rebinds it; its jobs go to that database's queue)."""
     database.initialize(migrated_app.extensions["claimtrack_db"])
-    queue.use(migrated_app.extensions["claimtrack_queue"])
     empty_tables()
     return migrated_app
 
@@ -98,7 +97,6 @@ def module_api(migrated_app) -> ApiClient:
     """An ApiClient over tables emptied once for the whole module: for test files that build one
     shared world and compare their own before/after, which keeps thousands of requests fast."""
     database.initialize(migrated_app.extensions["claimtrack_db"])
-    queue.use(migrated_app.extensions["claimtrack_queue"])
     empty_tables()
     with database.connection_context():
         tokens = {role: create_key(f"module {role}", role).token for role in ("reader", "checker", "admin")}

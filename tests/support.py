@@ -71,23 +71,20 @@ def empty_tables() -> None:
 
 
 def _truncate_postgres(database, tables: list[str]) -> None:
-    """TRUNCATE needs every other session off these tables. A session of this process left idle
-    inside a transaction for seconds (a background thread's connection that outlived its thread)
-    would make the suite wait for ever: wait 10 s at most, end such sessions, try again."""
+    """TRUNCATE needs every other session off these tables: wait 60 s at most (a job of the
+    session's consumer finishing its transaction), then fail naming the sessions in the way
+    rather than hang the suite. (The consumer's threads run against their queue's database
+    whatever a test binds the proxy to, so none is left idle in a transaction on another.)"""
     import peewee
-    for attempt in range(3):
-        try:
-            with database.atomic():
-                database.execute_sql("SET LOCAL lock_timeout = '10s'")
-                database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-            return
-        except peewee.OperationalError:
-            if attempt == 2:
-                raise
-            database.execute_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND state = 'idle in transaction' "
-                "AND state_change < now() - interval '5 seconds'")
+    try:
+        with database.atomic():
+            database.execute_sql("SET LOCAL lock_timeout = '60s'")
+            database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    except peewee.OperationalError as error:
+        sessions = database.execute_sql(
+            "SELECT pid, state, now() - state_change, left(query, 200) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+        raise AssertionError(f"emptying the tables waited 60 s for: {sessions}") from error
 
 
 def post_samples(api) -> dict[str, dict]:
@@ -102,11 +99,26 @@ def post_samples(api) -> dict[str, dict]:
 
 
 def free_port() -> int:
-    """A loopback port nobody listens on, for a live server."""
+    """A loopback port nobody listens on, for a live server (or a benchmark's)."""
     import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, read from /proc (Linux): a server's workers, a
+    supervisor's children. (The benchmark's servers use it too: bench/servers.py.)"""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def wait_until_answering(url: str, process, *, timeout: float = 30.0, output=lambda: "") -> None:

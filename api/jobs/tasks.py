@@ -15,7 +15,7 @@ from typing import Callable
 from huey import crontab
 from huey.api import Huey
 
-from api.db import database
+from api.db import database, pin_thread
 from api.domain.errors import DomainError
 from api.services import jobs
 
@@ -44,14 +44,17 @@ def _problem_of(error: Exception) -> dict:
 
 
 class Heartbeat(threading.Thread):
-    """Renews a run's lease every third of the lease while the handler works."""
+    """Renews a run's lease every third of the lease while the handler works, on the database of
+    the thread that starts it (the job's)."""
 
     def __init__(self, run: jobs.JobRun):
         super().__init__(name=f"heartbeat-{run.job_id}", daemon=True)
         self.run_ = run
+        self.db = database.obj
         self.stopped = threading.Event()
 
     def run(self):
+        pin_thread(self.db)
         interval = jobs.SETTINGS["lease_seconds"] / 3
         while not self.stopped.wait(interval):
             try:

@@ -4,7 +4,9 @@ A line is {"type": "source"|"person"|"event"|"mention"|"claim"|"verdict", "id": 
 ...fields}, in dependency order, links (participants, tags, appearances, evidence) inlined in
 their owner's line. Ids, timestamps and versions are kept, so every URL and ETag a client holds
 stays valid in the new database. The reviewer's key is not exported (keys are secrets): its
-name is kept. `schemas.exports` validates the same shape on the way in.
+name is kept. Last come the imported reviews ({"type": "imported_review", "claim", "source",
+"review_url", ...}: what another desk published, migration 0007), which have no public id: the
+review URL is their key. `schemas.exports` validates the same shape on the way in.
 """
 from __future__ import annotations
 
@@ -79,8 +81,20 @@ def _verdict_lines(batch: ExportBatch) -> Iterator[dict]:
                              "url": e["url"], "quote": e["quote"]} for e in evidence[v["id"]]]}
 
 
+def _imported_review_lines(batch: ExportBatch) -> Iterator[dict]:
+    for r in batch.rows:
+        yield {"type": "imported_review", "claim": _ref("claim", r["claim"]), "source": _ref("source", r["source"]),
+               "review_url": r["review_url"], "publisher": r["publisher"], "publisher_url": r["publisher_url"],
+               "title": r["title"], "rating_text": r["rating_text"], "rating_value": r["rating_value"],
+               "best_rating": r["best_rating"], "worst_rating": r["worst_rating"], "review_date": r["review_date"],
+               "language": r["language"], "license": r["license"], "claimant_name": r["claimant_name"],
+               "claimant_is_person": r["claimant_is_person"], "claim_date": r["claim_date"],
+               "appearances": r["appearances"], "created_at": _stamp(r, "created_at"),
+               "updated_at": _stamp(r, "updated_at")}
+
+
 LINES = {"source": _source_lines, "person": _person_lines, "event": _event_lines, "mention": _mention_lines,
-         "claim": _claim_lines, "verdict": _verdict_lines}
+         "claim": _claim_lines, "verdict": _verdict_lines, "imported_review": _imported_review_lines}
 
 
 def export_lines(batches: Iterable[ExportBatch] | None = None) -> Iterator[str]:

@@ -6,18 +6,23 @@ indexes), and so are secrets (API keys, idempotency records) and the audit trail
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
 from api.models import (
-    Appearance, Claim, ClaimEvent, ClaimTag, Event, EventParticipant, Evidence, Mention, Person, Source, Verdict,
+    Appearance, Claim, ClaimEvent, ClaimTag, Event, EventParticipant, Evidence, ImportedReview, Mention, Person,
+    Source, Verdict,
 )
 from api.services.common import read_snapshot
 
 BATCH = 1000
 SOURCE_BATCH = 50  # source texts can be megabytes each: fewer per batch keeps memory flat
-EXPORTED = (Source, Person, Event, Mention, Claim, Verdict)  # parents before children
+# Line type → model, parents before children. An imported review (another desk's fact-check,
+# migration 0007) keeps what the desk published: its claim and source come before it.
+EXPORTED = {"source": Source, "person": Person, "event": Event, "mention": Mention, "claim": Claim,
+            "verdict": Verdict, "imported_review": ImportedReview}
 # The link rows each exported type inlines: name → (link model, its owner field).
 LINKS = {
     Event: {"participants": (EventParticipant, EventParticipant.event)},
@@ -33,7 +38,7 @@ class ExportBatch:
     a person's aliases as a list), and their link rows: {link name: {owner id: [rows in
     insertion order]}}."""
 
-    kind: str  # source, person, event, mention, claim, verdict
+    kind: str  # a key of EXPORTED: source, person, event, mention, claim, verdict, imported_review
     rows: list[dict]
     links: dict[str, dict[int, list[dict]]]
 
@@ -61,7 +66,7 @@ def _batches(model, size: int) -> Iterator[list[dict]]:
 
 def export_counts() -> dict[str, int]:
     """How many lines an export will have, per type (for a progress bar)."""
-    return {model.__name__.lower(): model.select().count() for model in EXPORTED}
+    return {kind: model.select().count() for kind, model in EXPORTED.items()}
 
 
 def export_batches() -> Iterator[ExportBatch]:
@@ -69,11 +74,14 @@ def export_batches() -> Iterator[ExportBatch]:
 
     Needs an open connection for as long as it is iterated."""
     with read_snapshot():
-        for model in EXPORTED:
+        for kind, model in EXPORTED.items():
             for rows in _batches(model, SOURCE_BATCH if model is Source else BATCH):
                 ids = [row["id"] for row in rows]
                 if model is Person:  # stored one per line; a list outside
                     for row in rows:
                         row["aliases"] = Person(aliases=row["aliases"]).alias_list
+                if model is ImportedReview:  # stored as JSON text; a list outside
+                    for row in rows:
+                        row["appearances"] = json.loads(row["appearances"])
                 links = {name: _links(link, owner, ids) for name, (link, owner) in LINKS.get(model, {}).items()}
-                yield ExportBatch(model.__name__.lower(), rows, links)
+                yield ExportBatch(kind, rows, links)

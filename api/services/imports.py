@@ -10,6 +10,7 @@ record raises Invalid naming its line and field, and nothing is stored.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Iterable
 
@@ -21,16 +22,18 @@ from api.domain.ids import encode_id
 from api.domain.spans import SpanError, resolve_span
 from api.domain.text import UnstorableText, normalize_source_text, text_sha256, utf16_length
 from api.models import (
-    Appearance, Claim, ClaimEvent, ClaimTag, Event, EventParticipant, Evidence, Mention, Person, Source, Verdict,
+    Appearance, Claim, ClaimEvent, ClaimTag, Event, EventParticipant, Evidence, ImportedReview, Mention, Person,
+    Source, Verdict,
 )
 from api.services.people import index_names
 from api.services.spans import stored_span
 
 BATCH = 1000  # rows buffered before an insert
-KINDS = ("source", "person", "event", "mention", "claim", "verdict")  # the export's line types, in order
+# The export's line types, in order (api.services.exports.EXPORTED).
+KINDS = ("source", "person", "event", "mention", "claim", "verdict", "imported_review")
 # Parents before children, so every foreign key points at a row already inserted.
 INSERT_ORDER = (Source, Person, Event, EventParticipant, Mention, Claim, Appearance, ClaimTag, ClaimEvent,
-                Verdict, Evidence)
+                Verdict, Evidence, ImportedReview)
 WITH_PUBLIC_IDS = (Source, Person, Event, Mention, Claim, Verdict)
 _MAX_PARAMETERS = 10_000  # per INSERT; SQLite allows 32,766 and PostgreSQL 65,535
 _MAX_BUFFERED_CHARS = 16_000_000
@@ -56,6 +59,7 @@ class _Loader:
         self.rows = {model: [] for model in INSERT_ORDER}
         self.buffered_chars = 0
         self.seen = {model.__name__.lower(): set() for model in WITH_PUBLIC_IDS}
+        self.review_urls: set[str] = set()  # an imported review's key (it has no public id)
         self.people: list[Person] = []  # to index their names once inserted
         self.latest_verdicts: dict[int, int] = {}  # verdict id → line naming it
         self.counts: Counter = Counter()
@@ -85,11 +89,13 @@ class _Loader:
             raise _Refused(error.message, where or None) from None
         return {**values, **stored_span(found)}
 
-    def add(self, number: int, kind: str, pk: int, values: dict) -> None:
-        if pk in self.seen[kind]:
+    def add(self, number: int, kind: str, pk: int | None, values: dict) -> None:
+        """Buffer one record; `pk` None for a type without a public id (an imported review)."""
+        if pk is not None and pk in self.seen[kind]:
             raise _Refused(f"{encode_id(kind, pk)} is defined twice")
         getattr(self, "_add_" + kind)(pk, values, number)
-        self.seen[kind].add(pk)
+        if pk is not None:
+            self.seen[kind].add(pk)
         self.counts[kind] += 1
         if sum(map(len, self.rows.values())) >= BATCH or self.buffered_chars >= _MAX_BUFFERED_CHARS:
             self.flush()
@@ -141,6 +147,16 @@ class _Loader:
         self.rows[ClaimTag] += [{"claim": pk, "tag": tag} for tag in tags]
         self.rows[ClaimEvent] += [{"claim": pk, "event": event} for event in events]
         self.rows[Appearance] += [{**span, "claim": pk} for span in appearances]
+
+    def _add_imported_review(self, pk, values, number):
+        """Another desk's review, inserted with a new key (it has none outside): claim and source
+        as written, appearances stored as the claimreview import stores them."""
+        if values["review_url"] in self.review_urls:
+            raise _Refused(f"the review {values['review_url']} is defined twice", "review_url")
+        self.need("claim", values["claim"], "claim")
+        self.need("source", values["source"], "source")
+        self.review_urls.add(values["review_url"])
+        self.rows[ImportedReview].append({**values, "appearances": json.dumps(values["appearances"], sort_keys=True)})
 
     def _add_verdict(self, pk, values, number):
         evidence = values.pop("evidence")
@@ -198,7 +214,7 @@ def _advance_sequences() -> None:
 PROGRESS_EVERY = 1000  # records between two calls of import_records' `progress`
 
 
-def import_records(records: Iterable[tuple[int, str, int, dict]], progress=None) -> dict[str, int]:
+def import_records(records: Iterable[tuple[int, str, int | None, dict]], progress=None) -> dict[str, int]:
     """Load (line number, type, key, fields) records, as `schemas.exports.parse_lines` gives
     them, into an empty database in one transaction; counts per type. `progress(line_number)`,
     if given, is called every PROGRESS_EVERY records.

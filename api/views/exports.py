@@ -33,8 +33,9 @@ def streamed_response(chunks: Iterator[str], mimetype: str, filename: str) -> Re
 class Export(MethodView):
     @blp.arguments(ExportQuerySchema, location="query")
     @blp.response(200, content_type="application/x-ndjson",
-                  description="One JSON object per line: sources, people, events, mentions, claims, verdicts "
-                              "(API keys are never exported). `claimtrack import` loads it into an empty database.")
+                  description="One JSON object per line: sources, people, events, mentions, claims, verdicts, "
+                              "imported reviews (API keys are never exported). `claimtrack import` loads it into "
+                              "an empty database.")
     @blp.doc(responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
     def get(self, query):
         """Export everything as NDJSON (streamed)"""

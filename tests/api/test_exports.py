@@ -100,8 +100,10 @@ def use(client: ApiClient) -> None:
 
 @pytest.fixture
 def empty_copy(api, tmp_path, rebinds_database):
-    """A second app on a fresh, migrated SQLite file, with its own keys; `api` stays bound."""
-    config = api.client.application.config["CLAIMTRACK"].with_(database_url=f"sqlite:///{tmp_path / 'copy.db'}")
+    """A second app on a fresh, migrated SQLite file, with its own keys and its own queue (beside
+    the file, as in production); `api` stays bound."""
+    config = api.client.application.config["CLAIMTRACK"].with_(database_url=f"sqlite:///{tmp_path / 'copy.db'}",
+                                                                queue_url=None)
     copy = create_app(config)
     migrate()
     with database.connection_context():
@@ -159,8 +161,9 @@ def test_the_export_reads_each_batch_with_a_fixed_number_of_queries(api, dataset
     with database.connection_context():
         lines = list(export_lines())
     assert len(lines) == 3 + 2 + 1 + 3 + 3 + 1
-    # One per table, plus participants, claim tags/events/appearances, evidence: never per row.
-    assert len(count_queries.queries) == 6 + 1 + 3 + 1, count_queries.queries
+    # One per table (imported reviews too), plus participants, claim tags/events/appearances,
+    # evidence: never per row.
+    assert len(count_queries.queries) == 7 + 1 + 3 + 1, count_queries.queries
 
 
 def test_the_stream_does_not_need_the_requests_connection(api, dataset):
@@ -186,7 +189,7 @@ def test_export_import_export_into_an_empty_database_gives_the_same_lines(api, d
     use(empty_copy)
     with database.connection_context():
         counts = import_lines(io.StringIO(first))
-    assert counts == {"source": 3, "person": 2, "event": 1, "mention": 3, "claim": 3, "verdict": 1}
+    assert counts == {"source": 3, "person": 2, "event": 1, "mention": 3, "claim": 3, "verdict": 1, "imported_review": 0}
     assert export_text(empty_copy) == first
 
     # Same URLs, same ETags, name lookup rebuilt, full-text search indexed.
@@ -205,6 +208,47 @@ def test_export_import_export_into_an_empty_database_gives_the_same_lines(api, d
     # New rows get new ids (sqlite_sequence followed the explicit ids).
     source = created(empty_copy.post("/v1/sources", json={"text": "A new text after the import."}))
     assert decode_id("source", source["id"]) == 4
+
+
+# Another desk's fact-check, with everything an imported review keeps (tests/api/test_claimreview_import.py).
+CLAIMREVIEW = {
+    "@context": "https://schema.org", "@type": "ClaimReview", "url": "https://desk.example/checks/42",
+    "claimReviewed": "The bridge was built in 1890.", "datePublished": "2024-05-01", "headline": "Not in 1890",
+    "author": {"@type": "Organization", "name": "Desk", "url": "https://desk.example"},
+    "reviewRating": {"@type": "Rating", "alternateName": "Mostly false", "ratingValue": 2, "bestRating": 5,
+                     "worstRating": 1},
+    "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Jane Doe"}, "datePublished": "2024-04-28",
+                     "appearance": [{"url": "https://social.example/p/1", "datePublished": "2024-04-29"}]},
+    "sdLicense": "https://creativecommons.org/licenses/by/4.0/", "inLanguage": "en"}
+
+
+def test_an_imported_claimreview_round_trips_with_its_review(api, empty_copy):
+    imported = api.post("/v1/claimreviews/import", json=CLAIMREVIEW)
+    assert imported.status_code == 200, imported.json
+    claim_id = imported.json["items"][0]["claim"]
+    first = export_text(api)
+    published = api.get(f"/v1/claims/{claim_id}/claimreview").json
+    review, = [line for line in map(json.loads, split_lines(first)) if line["type"] == "imported_review"]
+    assert review == {
+        "type": "imported_review", "claim": claim_id, "source": review["source"],
+        "review_url": "https://desk.example/checks/42", "publisher": "Desk", "publisher_url": "https://desk.example",
+        "title": "Not in 1890", "rating_text": "Mostly false", "rating_value": 2.0, "best_rating": 5.0,
+        "worst_rating": 1.0, "review_date": "2024-05-01", "language": "en",
+        "license": "https://creativecommons.org/licenses/by/4.0/", "claimant_name": "Jane Doe",
+        "claimant_is_person": True, "claim_date": "2024-04-28",
+        "appearances": [{"date": "2024-04-29", "url": "https://social.example/p/1"}],
+        "created_at": review["created_at"], "updated_at": review["updated_at"]}
+
+    use(empty_copy)
+    with database.connection_context():
+        counts = import_lines(io.StringIO(first))
+    assert counts["imported_review"] == 1 and counts["claim"] == 1
+    assert export_text(empty_copy) == first
+    # What the copy publishes is the desk's review, as the original database publishes it ...
+    assert empty_copy.get(f"/v1/claims/{claim_id}/claimreview").json == published
+    # ... and importing the same review again finds it by its URL, with nothing changed.
+    again = empty_copy.post("/v1/claimreviews/import", json=CLAIMREVIEW)
+    assert again.json["items"][0] == {**imported.json["items"][0], "status": "unchanged"}
 
 
 def test_a_restore_onto_the_wiped_database_continues_every_id_sequence(api, dataset, samples):
@@ -245,6 +289,16 @@ CLAIM = {"type": "claim", "id": "clm_k6h8gtxn", "text": "Some", "claimant": None
          "created_at": "2025-08-15T19:00:00.000Z", "updated_at": "2025-08-15T19:00:00.000Z", "version": 1}
 
 
+def review_line(**changes) -> str:
+    line = {"type": "imported_review", "claim": "clm_k6h8gtxn", "source": "src_k6h8gtxn",
+            "review_url": "https://desk.example/checks/1", "publisher": "Desk", "publisher_url": None, "title": None,
+            "rating_text": "False", "rating_value": None, "best_rating": None, "worst_rating": None,
+            "review_date": "2024-05-01", "language": "en", "license": None, "claimant_name": None,
+            "claimant_is_person": False, "claim_date": None, "appearances": [],
+            "created_at": "2025-08-15T19:00:00.000Z", "updated_at": "2025-08-15T19:00:00.000Z"}
+    return json.dumps({**line, **changes})
+
+
 @pytest.mark.parametrize("lines,message", [
     (["{not json"], "line 1: not JSON"),
     (['{"type": "widget", "id": "wdg_1"}'], "line 1: unknown type 'widget'"),
@@ -271,6 +325,17 @@ CLAIM = {"type": "claim", "id": "clm_k6h8gtxn", "text": "Some", "claimant": None
      r"line 2 \(claim\): appearances.0.exact: "),
     ([source_line(), json.dumps({**CLAIM, "appearances": [{**CLAIM["appearances"][0], "end": 400}]})],
      r"line 2 \(claim\): appearances.0.end: "),
+    # An imported review: no id (its URL is its key), the columns' types and lengths, earlier rows only.
+    ([source_line(), json.dumps(CLAIM), review_line(id="rev_1")], r"line 3 \(imported_review\): unknown id$"),
+    ([source_line(), json.dumps(CLAIM), review_line(claimant_is_person="yes")],
+     r"line 3 \(imported_review\): claimant_is_person: must be true or false"),
+    ([source_line(), json.dumps(CLAIM), review_line(language="x" * 36)],
+     r"line 3 \(imported_review\): language: must be at most 35 characters"),
+    ([source_line(), json.dumps(CLAIM), review_line(appearances=[{"url": 7}])],
+     r"line 3 \(imported_review\): appearances.0.url: must be a string"),
+    ([source_line(), review_line()], r"line 2 \(imported_review\): claim clm_k6h8gtxn is not defined on an earlier line"),
+    ([source_line(), json.dumps(CLAIM), review_line(), review_line()],
+     r"line 4 \(imported_review\): review_url: the review https://desk.example/checks/1 is defined twice"),
 ])
 def test_a_bad_line_is_refused_naming_it_and_nothing_is_imported(app, lines, message):
     with database.connection_context():

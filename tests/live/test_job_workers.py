@@ -17,7 +17,7 @@ import pytest
 
 from api.db import database
 from api.jobs import queue
-from api.jobs.consumers import submitting_to
+from api.jobs.queue import submitting_to
 from api.models import AuditEntry, Job
 from api.services import jobs
 from tests.conftest import REDIS_URL

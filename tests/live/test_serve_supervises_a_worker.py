@@ -12,20 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.support import free_port, sample_text, wait_until_answering
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
+from tests.support import child_pids, free_port, sample_text, wait_until_answering
 
 
 def cmdline(pid: int) -> str:
@@ -61,9 +48,9 @@ def test_serve_runs_jobs_in_its_own_consumer_process_and_request_workers_never_l
                               {"Prefer": "wait=60"})
         assert status == 201 and source["job"]["status"] == "succeeded" and source["extraction"]["claims"]
 
-        web, = [pid for pid in children(serve.pid) if "serve --no-worker" in cmdline(pid)]
-        consumer, = [pid for pid in children(serve.pid) if " worker " in cmdline(pid) + " "]
-        request_workers = children(web)
+        web, = [pid for pid in child_pids(serve.pid) if "serve --no-worker" in cmdline(pid)]
+        consumer, = [pid for pid in child_pids(serve.pid) if " worker " in cmdline(pid) + " "]
+        request_workers = child_pids(web)
         assert len(request_workers) == 2
         assert loads_onnxruntime(consumer)
         assert not any(loads_onnxruntime(pid) for pid in [web, *request_workers])
@@ -71,7 +58,7 @@ def test_serve_runs_jobs_in_its_own_consumer_process_and_request_workers_never_l
         # A consumer that dies is started again, and jobs keep being run.
         os.kill(consumer, signal.SIGKILL)
         deadline = time.monotonic() + 30
-        while not [pid for pid in children(serve.pid) if " worker " in cmdline(pid) + " " and pid != consumer]:
+        while not [pid for pid in child_pids(serve.pid) if " worker " in cmdline(pid) + " " and pid != consumer]:
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         status, result = post(f"{base}/v1/sources/{source['id']}/extraction", tokens["checker"], None,

@@ -23,7 +23,7 @@ def claim(**span) -> dict:
 
 def test_records_are_loaded_with_spans_resolved_and_context_recomputed(db):
     counts = import_records([(1, "source", 1, dict(SOURCE)), (2, "claim", 1, claim())])
-    assert counts == {"source": 1, "person": 0, "event": 0, "mention": 0, "claim": 1, "verdict": 0}
+    assert counts == {"source": 1, "person": 0, "event": 0, "mention": 0, "claim": 1, "verdict": 0, "imported_review": 0}
     appearance = Claim.get_by_id(1).appearances.get()
     assert (appearance.exact, appearance.suffix) == ("Some", " text.")
 
