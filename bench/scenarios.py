@@ -39,7 +39,7 @@ def deep_cursor_path(base_url: str, token: str, query: dict) -> tuple[str, int]:
 
 
 def scenarios(api: Server, manifest: dict) -> list[dict]:
-    token = manifest["token"]
+    token, extras = manifest["token"], manifest["extras"]  # bench/extras.py
     deep, depth = deep_cursor_path(api.base_url, token, {"status": "corroborated"})
     return [
         {"name": "GET a claim", "paths": [f"/v1/claims/{c}" for c in manifest["sample_claims"]]},
@@ -49,6 +49,9 @@ def scenarios(api: Server, manifest: dict) -> list[dict]:
         {"name": "list claims by claimant", "paths": [f"/v1/claims?claimant={p}" for p in manifest["claimants"]]},
         {"name": "POST a verdict", "method": "POST", "body": VERDICT_BODY,
          "paths": [f"/v1/claims/{c}/verdicts" for c in manifest["unverifiable_claims"]]},
+        {"name": "POST a match query (claims/matches)", "method": "POST", "body": extras["match_body"],
+         "paths": ["/v1/claims/matches"], "scale_key": "POST a match query"},
+        {"name": "GET a job (poll)", "paths": [f"/v1/jobs/{j}" for j in extras["sample_jobs"]]},
     ]
 
 
