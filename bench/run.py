@@ -64,7 +64,7 @@ def run_database(kind: str, scales: list[int], args, postgres_base: str | None) 
                     runs[claims].append(measure(
                         apis[claims], planned["paths"], token=manifests[claims]["token"],
                         method=planned.get("method", "GET"), body=planned.get("body"), postgres=kind == "postgres",
-                        warm_up=round_ == 0, **common))
+                        warm_up=round_ == 0, steady=planned.get("steady", False) and round_ == 0, **common))
             for claims in scales:
                 rows[claims].append({**plans[claims][index], "result": combine(runs[claims])})
         print(f"[{kind}] baseline GET /ok again …", flush=True)
