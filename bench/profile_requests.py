@@ -102,7 +102,7 @@ def read_samples(raw: Path) -> tuple[Counter, Counter, int]:
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
-        if not any("SyncWorker.handle (gunicorn" in f for f in frames):
+        if not any(f.startswith(("SyncWorker.handle (gunicorn", "GeventWorker.handle (gunicorn")) for f in frames):
             continue  # idle: waiting for a connection
         phase, kind = classify(frames)
         LEAVES.setdefault(kind, Counter())[frames[-1]] += int(count)
@@ -123,7 +123,10 @@ def report(title: str, counts: Counter, total: int, ms_per_request: float) -> st
 def profile_scenario(api: servers.Server, scenario: dict, token: str, seconds: float, connections: int,
                      workers: int) -> str:
     raw = Path(tempfile.mkstemp(suffix=".txt")[1])
-    # warm up, then sample every worker while wrk runs a little longer than py-spy records
+    # warm up (and each worker's representations), then sample every worker while wrk runs a
+    # little longer than py-spy records
+    if scenario.get("method", "GET") == "GET":
+        scenarios.warm_caches(api, scenario["paths"], token=token, connections=connections)
     load.run(api.base_url, scenario["paths"], method=scenario.get("method", "GET"), body=scenario.get("body"),
              token=token, duration=1, connections=connections)
     result = {}
