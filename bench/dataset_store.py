@@ -56,7 +56,7 @@ def ensure_dataset(kind: str, claims: int, postgres_base: str | None, regenerate
         manifest = None if regenerate else _load_manifest(manifest_path)
         if manifest is not None and db_file.exists():
             print(f"[{kind}] reusing {db_file.relative_to(ROOT)} ({claims:,} claims, made in {manifest['generated_in_s']} s)")
-            return manifest
+            return _with_extras(manifest, manifest_path)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     else:
@@ -66,7 +66,7 @@ def ensure_dataset(kind: str, claims: int, postgres_base: str | None, regenerate
         manifest = None if regenerate else _load_manifest(manifest_path)
         if manifest is not None and _postgres_claims(url) == claims:
             print(f"[{kind}] reusing database {name} ({claims:,} claims, made in {manifest['generated_in_s']} s)")
-            return manifest
+            return _with_extras(manifest, manifest_path)
         with postgres_admin(postgres_base) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             admin.execute(f"CREATE DATABASE {name}")
@@ -76,6 +76,17 @@ def ensure_dataset(kind: str, claims: int, postgres_base: str | None, regenerate
     subprocess.run([sys.executable, str(BENCH / "generate.py"), "--claims", str(claims), "--database-url", url,
                     "--manifest", str(manifest_path)], check=True, cwd=ROOT)
     print(f"[{kind}] generated in {time.monotonic() - started:.0f} s")
+    return _with_extras(_load_manifest(manifest_path), manifest_path)
+
+
+def _with_extras(manifest: dict, manifest_path: Path) -> dict:
+    """The manifest once the matching and job scenarios' data is there (bench/extras.py)."""
+    if "extras" in manifest:
+        return manifest
+    print(f"[{manifest_path.stem}] adding matching data and jobs (bench/extras.py)")
+    subprocess.run([sys.executable, str(BENCH / "extras.py"), "--database-url", manifest["database_url"],
+                    "--manifest", str(manifest_path)], check=True, cwd=ROOT,
+                   env={**os.environ, "CLAIMTRACK_MATCHING_SWEEP": "0"})
     return _load_manifest(manifest_path)
 
 

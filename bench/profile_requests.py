@@ -102,7 +102,7 @@ def read_samples(raw: Path) -> tuple[Counter, Counter, int]:
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
-        if not any("SyncWorker.handle (gunicorn" in f for f in frames):
+        if not any(f.startswith(("SyncWorker.handle (gunicorn", "GeventWorker.handle (gunicorn")) for f in frames):
             continue  # idle: waiting for a connection
         phase, kind = classify(frames)
         LEAVES.setdefault(kind, Counter())[frames[-1]] += int(count)
@@ -120,9 +120,13 @@ def report(title: str, counts: Counter, total: int, ms_per_request: float) -> st
     return "\n".join(lines)
 
 
-def profile_scenario(api: servers.Server, scenario: dict, token: str, seconds: float, connections: int) -> str:
+def profile_scenario(api: servers.Server, scenario: dict, token: str, seconds: float, connections: int,
+                     workers: int) -> str:
     raw = Path(tempfile.mkstemp(suffix=".txt")[1])
-    # warm up, then sample every worker while wrk runs a little longer than py-spy records
+    # warm up (and each worker's representations), then sample every worker while wrk runs a
+    # little longer than py-spy records
+    if scenario.get("method", "GET") == "GET":
+        scenarios.warm_caches(api, scenario["paths"], token=token, connections=connections)
     load.run(api.base_url, scenario["paths"], method=scenario.get("method", "GET"), body=scenario.get("body"),
              token=token, duration=1, connections=connections)
     result = {}
@@ -147,7 +151,7 @@ def profile_scenario(api: servers.Server, scenario: dict, token: str, seconds: f
     if not total:
         return f"{scenario['name']}: no samples"
     # wall time a worker spends per request = workers busy / throughput
-    busy_workers = min(connections, len(servers.child_pids(api.process.pid)))
+    busy_workers = min(connections, workers)
     wall_ms = busy_workers * 1000 / result["rps"]
     leaves = "\n".join(f"    {kind}: " + "; ".join(f"{frame} {count / total:.1%}" for frame, count in LEAVES[kind].most_common(4))
                        for kind, _ in kinds.most_common(6)) if os.environ.get("BENCH_PROFILE_LEAVES") else ""
@@ -212,7 +216,7 @@ def main(argv=None) -> None:
                 print(f"#### {scenario['name']} (cProfile, in process)\n")
                 print(cprofile_paths(manifest, scenario["paths"], scenario.get("method", "GET"), scenario.get("body")))
             else:
-                print(profile_scenario(api, scenario, manifest["token"], args.seconds, args.connections))
+                print(profile_scenario(api, scenario, manifest["token"], args.seconds, args.connections, args.workers))
     finally:
         api.stop()
         baseline.stop()

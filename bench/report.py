@@ -127,6 +127,8 @@ def write_results(summaries: list[dict], info: dict, command: str) -> None:
              f"{summaries[0]['settings']['connections']} connections, {summaries[0]['settings']['duration']} s per "
              f"scenario × {summaries[0]['settings'].get('rounds', 1)} round(s) after a 1 s warm-up"
              + (", scales alternating scenario by scenario" if len({x['claims'] for x in summaries}) > 1 else "")
+             + (f"; servers, baseline and wrk pinned to CPU {', '.join(map(str, summaries[0]['settings']['cpu']))}"
+                if summaries[0]['settings'].get('cpu') else "")
              + "; rate limiter on with a limit never reached.\n"]
     for summary in summaries:
         parts += [f"### {summary['database']}, {summary['claims']:,} claims\n",

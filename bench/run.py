@@ -64,7 +64,7 @@ def run_database(kind: str, scales: list[int], args, postgres_base: str | None) 
                     runs[claims].append(measure(
                         apis[claims], planned["paths"], token=manifests[claims]["token"],
                         method=planned.get("method", "GET"), body=planned.get("body"), postgres=kind == "postgres",
-                        warm_up=round_ == 0, **common))
+                        warm_up=round_ == 0, steady=planned.get("steady", False) and round_ == 0, **common))
             for claims in scales:
                 rows[claims].append({**plans[claims][index], "result": combine(runs[claims])})
         print(f"[{kind}] baseline GET /ok again …", flush=True)
@@ -91,7 +91,7 @@ def run_database(kind: str, scales: list[int], args, postgres_base: str | None) 
                      for r in [baseline_row] + rows[claims]],
             "table": table([baseline_row] + rows[claims], baseline_rps),
             "settings": {"workers": args.workers, "connections": args.connections, "duration": args.duration,
-                         "rounds": args.rounds, "interleaved_with": [c for c in scales if c != claims]},
+                         "rounds": args.rounds, "cpu": args.cpu, "interleaved_with": [c for c in scales if c != claims]},
         }
         (DATA / f"results-{kind}-{claims}.json").write_text(json.dumps(summary, indent=1))
         summaries.append(summary)
@@ -115,6 +115,10 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=1,
                         help="run each scenario this many times, alternating between the scales (default 1)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--cpu", type=int, action="append", metavar="N",
+                        help="run the servers, the baseline and the load client on this CPU only (repeat for "
+                             "several): every process started here inherits the affinity, so the ratios of one "
+                             "run are made on the same core(s), away from other work on the machine")
     parser.add_argument("--regenerate", action="store_true", help="generate the dataset even if one exists")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     parser.add_argument("--clean", action="store_true", help="drop the bench databases, delete bench/data, exit")
@@ -127,6 +131,8 @@ def main(argv=None) -> None:
     if args.clean:
         clean(args.postgres_url)
         return
+    if args.cpu:
+        os.sched_setaffinity(0, set(args.cpu))  # inherited by gunicorn, its workers and wrk
     database = args.database or ("both" if args.postgres_url else "sqlite")
     kinds = ["sqlite", "postgres"] if database == "both" else [database]
     if "postgres" in kinds and not args.postgres_url:

@@ -33,9 +33,17 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def workers_of(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
+def children_of(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def workers_of(serve: int) -> list[int]:
+    """The gunicorn workers: `claimtrack serve` supervises a job consumer and `serve --no-worker`
+    (the gunicorn master), whose children are the workers."""
+    for child in children_of(serve):
+        if b"--no-worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+            return children_of(child)
+    return children_of(serve)
 
 
 def call(base: str, key: str, method: str, path: str, body: dict | None = None) -> int:
@@ -94,6 +102,8 @@ def main() -> None:
 
         def one(n: int) -> int:
             claim = claims[n % len(claims)]["id"]
+            if n % 7 == 0:  # a source's annotations (cached per worker like claims and list items)
+                return call(base, key, "GET", f"/v1/sources/{sources[n % len(sources)]['id']}/annotations")
             if n % 10 == 0:
                 return call(base, key, "POST", f"/v1/claims/{claim}/verdicts", {"rating": "unverifiable"})
             if n % 3 == 0:

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from api.db import database
 from api.models import Appearance, Claim, Event, Evidence, Mention, Person, Verdict
+from api.models.prepared import PreparedQuery
 from api.services.sources import require_source
+
 
 @dataclass(frozen=True)
 class Annotation:
@@ -19,11 +22,59 @@ class Annotation:
     kind: str
     span: object
 
+    @property
+    def key(self) -> tuple[str, int]:
+        """(kind, id of the span's row): what annotation_versions keys each version by."""
+        return self.kind, self.span.id
+
+
+def _order(kind: str, row_id: int, start: int, end: int) -> tuple:
+    # Ties (same span, same kind) by the row's id, so that a list read and a list built agree.
+    return start, end, kind, row_id
+
+
+# What each annotation shows besides its immutable span text, read without the text: the
+# span's offsets and the version (and updated_at, which tells apart a row that took a deleted
+# row's id on SQLite) of what it belongs to. Verdicts and evidence never change, but a claim
+# merge moves verdicts to another claim.
+_appearance_versions = PreparedQuery(lambda pk: Appearance.select(
+    Appearance.id, Appearance.start, Appearance.end, Claim.id, Claim.version, Claim.updated_at)
+    .join(Claim).where(Appearance.source == pk).tuples())
+_mention_versions = PreparedQuery(lambda pk: Mention.select(
+    Mention.id, Mention.start, Mention.end, Mention.person, Person.version, Person.updated_at,
+    Mention.event, Event.version, Event.updated_at)
+    .join(Person, on=(Mention.person == Person.id), join_type=JOIN.LEFT_OUTER)
+    .switch(Mention).join(Event, on=(Mention.event == Event.id), join_type=JOIN.LEFT_OUTER)
+    .where(Mention.source == pk).tuples())
+_evidence_versions = PreparedQuery(lambda pk: Evidence.select(
+    Evidence.id, Evidence.start, Evidence.end, Verdict.id, Verdict.claim)
+    .join(Verdict).where(Evidence.source == pk).tuples())
+
+
+def annotation_versions(pk: int) -> list[tuple[tuple[str, int], tuple]]:
+    """The source's annotations as ((kind, row id), version) in the order source_annotations gives
+    them, read in three prepared queries without any text: an annotation's version changes
+    whenever what it shows does (its span; its claim's text or status, which bump the claim's
+    version; its person's or event's name, which bump theirs; its verdict's claim). The
+    database is part of each version (an import into another keeps ids, versions and
+    timestamps). NotFound if there is no such source."""
+    db = database.obj
+    found = [(_order("claim", row[0], row[1], row[2]), ("claim", row[0]), (db, *row))
+             for row in _appearance_versions(pk)]
+    found += [(_order(kind, row[0], row[1], row[2]), (kind, row[0]), (db, *row))
+              for row in _mention_versions(pk) for kind in ("person" if row[3] is not None else "event",)]
+    found += [(_order("evidence", row[0], row[1], row[2]), ("evidence", row[0]), (db, *row))
+              for row in _evidence_versions(pk)]
+    if not found:
+        require_source(pk)
+    found.sort(key=lambda item: item[0])
+    return [(key, version) for _, key, version in found]
+
 
 def source_annotations(pk: int) -> list[Annotation]:
     """Claim appearances (with status), person and event mentions, and evidence (with stance),
-    sorted by (start, end, kind). Four queries whatever the number of spans; NotFound."""
-    require_source(pk)
+    sorted by (start, end, kind, row id). Three queries whatever the number of spans; a source
+    that does not exist has none (annotation_versions, read first, raises NotFound for it)."""
     appearances = list(Appearance.select(Appearance, Claim.id, Claim.text, Claim.status)
                        .join(Claim).where(Appearance.source == pk))
     mentions = list(Mention.select(Mention, Person.id, Person.name, Event.id, Event.name)
@@ -35,4 +86,4 @@ def source_annotations(pk: int) -> list[Annotation]:
     annotations = ([Annotation("claim", row) for row in appearances]
                    + [Annotation("person" if row.person_id is not None else "event", row) for row in mentions]
                    + [Annotation("evidence", row) for row in evidence])
-    return sorted(annotations, key=lambda a: (a.span.start, a.span.end, a.kind))
+    return sorted(annotations, key=lambda a: _order(a.kind, a.span.id, a.span.start, a.span.end))

@@ -11,7 +11,7 @@ from api.domain.ids import encode_id
 from api.domain.errors import Invalid, NotFound, PreconditionFailed
 from api.domain.text import fulltext_words
 from api.models import Claim, Event, utcnow
-from api.models.prepared import row_by_id
+from api.models.prepared import PreparedQuery, row_by_id
 
 
 def kind_of(model) -> str:
@@ -32,9 +32,21 @@ def get_or_404(model, pk: int):
 def get_locked_or_404(model, pk: int, fields=()):
     """The row (only `fields`, if given), locked until the transaction ends, so writers that
     read it before writing take turns. SQLite's BEGIN IMMEDIATE already serialises writers;
-    PostgreSQL needs the lock."""
-    query = model.select(*fields).where(model.id == pk)
-    return _found_or_404((query.for_update() if is_postgres() else query).first(), model, pk)
+    PostgreSQL needs the lock. Prepared once per model and fields (every write starts here)."""
+    prepared = _LOCKED.get((model, tuple(fields)))
+    if prepared is None:
+        prepared = _LOCKED.setdefault((model, tuple(fields)), PreparedQuery(lambda marker: _locking(
+            model.select(*fields).where(model.id == marker))))
+    rows = prepared(pk)
+    return _found_or_404(rows[0] if rows else None, model, pk)
+
+
+_LOCKED: dict[tuple, PreparedQuery] = {}
+
+
+def _locking(query):
+    # Called when a PreparedQuery prepares its SQL, once per database dialect.
+    return query.for_update() if is_postgres() else query
 
 
 def lock_merge_pair(model, pk: int, duplicate_pk: int):

@@ -21,6 +21,7 @@ from api.db import database, is_postgres
 from api.domain.ids import encode_id
 from api.domain.vocabulary import DELIVERY_PENDING, WEBHOOK_EVENT_TYPES
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, utcnow
+from api.models.prepared import PreparedQuery
 
 RELAY_BATCH = 500  # events turned into deliveries per transaction
 
@@ -64,7 +65,11 @@ def take_pending() -> bool:
 def any_subscriber() -> bool:
     """Whether any enabled endpoint exists: without one a relay has nothing to deliver (an endpoint
     hears only of events after its registration), and the periodic sweep marks the events."""
-    return WebhookEndpoint.select().where(WebhookEndpoint.enabled == True).exists()  # noqa: E712 (SQL)
+    return bool(_an_enabled_endpoint())
+
+
+_an_enabled_endpoint = PreparedQuery(lambda: WebhookEndpoint.select(WebhookEndpoint.id).where(
+    WebhookEndpoint.enabled == True).limit(1).tuples())  # noqa: E712 (a SQL comparison)
 
 
 def emit_resource(event_type: str, resource: str, pk: int, path: str, **fields) -> WebhookEvent:

@@ -26,11 +26,13 @@ class VerdictDetails:
 
 def _resolve_evidence(claim: Claim, evidence: list[dict]) -> list[dict]:
     with_span = [(i, item) for i, item in enumerate(evidence) if "span" in item]
+    rows = [{"stance": item["stance"], "url": item.get("url"), "quote": item.get("quote")} for item in evidence]
+    if not with_span:
+        return rows
     spans = resolve_spans([item["span"] for _, item in with_span],
                           path=[f"evidence.{i}.span" for i, _ in with_span])
     appearances = [EvidenceSpan(a.source_id, a.start, a.end)
                    for a in Appearance.select().where(Appearance.claim == claim.id)]
-    rows = [{"stance": item["stance"], "url": item.get("url"), "quote": item.get("quote")} for item in evidence]
     for (index, _), span in zip(with_span, spans):
         own = overlapping_appearance(EvidenceSpan(span["source_id"], span["start"], span["end"]), appearances)
         if own is not None:
@@ -61,9 +63,8 @@ def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match
         outbox.emit_resource("verdict.recorded", "verdict", verdict.id, "/v1/verdicts", rating=verdict.rating,
                              claim=encode_id("claim", claim.id), claim_status=status_after(verdict.rating))
         # Built inside the transaction: once it commits, nothing is left that could fail.
-        details = _details([verdict])[0]
-        return VerdictDetails(verdict, details.evidence,
-                              utf16_offsets({e.source_id for e in details.evidence if e.source_id is not None}))
+        stored = _details([verdict])[0].evidence if evidence else []
+        return VerdictDetails(verdict, stored, utf16_offsets({e.source_id for e in stored if e.source_id is not None}))
 
 
 def _details(verdicts: list[Verdict]) -> list[VerdictDetails]:

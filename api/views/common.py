@@ -120,21 +120,28 @@ class Representations:
     """Serialized JSON bodies of this process, each kept with the version it shows: a read whose
     resource still has that version answers with the stored bytes, and only a miss is built and
     dumped (bench/RESULTS.md: building and dumping were most of a claim GET). Entries are replaced
-    by version, never expired by time; bounded, the oldest entry goes first."""
+    by version, never expired by time; bounded by count and by the bytes of their bodies (a
+    source's annotations weigh as much as a few dozen claims), the oldest entry goes first."""
 
-    def __init__(self, max_entries: int = 20_000):
+    def __init__(self, max_entries: int = 20_000, max_bytes: int = 64 * 1024 * 1024):
         self._entries: dict[tuple, tuple] = {}
-        self._max_entries = max_entries
+        self._max_entries, self._max_bytes = max_entries, max_bytes
+        self._bytes = 0
 
     def get(self, key: tuple, version) -> tuple[str, bytes] | None:
         """(etag, body) stored for `key` at exactly `version`, or None."""
         entry = self._entries.get(key)
         return entry[1:] if entry is not None and entry[0] == version else None
 
-    def put(self, key: tuple, version, etag: str, body: bytes) -> None:
-        if len(self._entries) >= self._max_entries and key not in self._entries:
-            del self._entries[next(iter(self._entries))]
+    def put(self, key: tuple, version, etag: str | None, body: bytes) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[2])
+        while self._entries and (len(self._entries) >= self._max_entries
+                                 or self._bytes + len(body) > self._max_bytes):
+            self._bytes -= len(self._entries.pop(next(iter(self._entries)))[2])
         self._entries[key] = (version, etag, body)
+        self._bytes += len(body)
 
 
 REPRESENTATIONS = Representations()
@@ -180,6 +187,19 @@ def page_cached(page: Page, key_of, version_of, build) -> Response:
     data = b'{"data":[' + b",".join(bodies[key] for key in keys) + b'],"next_cursor":' \
         + current_app.json.encode(page.next_cursor) + b"}"
     return current_app.response_class(data, status=200, mimetype=current_app.json.mimetype, headers=link_header(page))
+
+
+def list_cached(key: tuple, version, build) -> Response:
+    """{"data": [...]} of a list without paging (a source's annotations) kept like single_cached's
+    bodies, under `key` at `version` (what the items show, read cheaply: it changes whenever
+    any item does); a miss is `build()` → the dumped answer, stored at the version read first. A
+    write between the two reads can only make the stored body newer than its version, and a
+    later read sees the newer version and builds again. No ETag: the answer never had one."""
+    stored = REPRESENTATIONS.get(key, version)
+    if stored is None:
+        stored = None, current_app.json.encode(build())
+        REPRESENTATIONS.put(key, version, *stored)
+    return current_app.response_class(stored[1], status=200, mimetype=current_app.json.mimetype)
 
 
 def created(body: dict, etag: str, endpoint: str, **url_values):

@@ -10,7 +10,8 @@ from api.domain.vocabulary import JOB_SUCCEEDED
 from api.services import annotations, extraction, jobs, sources
 from api.services.common import etag_for
 from api.views.common import (
-    Blueprint, acting, acting_role, created, if_match, page_result, preferred_wait, saved, single, split_query,
+    Blueprint, acting, acting_role, created, if_match, list_cached, page_result, preferred_wait, saved, single,
+    split_query,
 )
 from api.views.jobs import answer_when_done, job_ref
 from schemas.annotations import AnnotationListSchema
@@ -20,6 +21,8 @@ from schemas.jobs import JobSchema
 from schemas.sources import (
     SourceCreateSchema, SourceDetailSchema, SourcePageSchema, SourceQuerySchema, SourceSchema, SourceUpdateSchema,
 )
+
+ANNOTATION_LIST_SCHEMA = AnnotationListSchema()
 
 blp = Blueprint("sources", __name__, url_prefix="/v1/sources",
                 description="Stored documents. Text is immutable; metadata may be edited.")
@@ -108,7 +111,10 @@ class SourceAnnotations(MethodView):
     @blp.response(200, AnnotationListSchema)
     def get(self, query, source_id):
         """Every span in the source, by position: claims with status, mentions, evidence with stance"""
-        return {"data": present_annotations(annotations.source_annotations(source_id), query["offsets"])}
+        offsets = query["offsets"]
+        return list_cached(("annotations", source_id, offsets), annotations.annotation_versions(source_id),
+                           lambda: ANNOTATION_LIST_SCHEMA.dump(
+                               {"data": present_annotations(annotations.source_annotations(source_id), offsets)}))
 
 
 @blp.route("/<source:source_id>/text")

@@ -74,3 +74,15 @@ def test_annotations_give_every_span_in_a_source_sorted_with_its_entity(api, sam
     assert by_kind["claim"]["entity"]["status"] == "unreviewed" and by_kind["claim"]["entity"]["id"] == claim["id"]
     assert by_kind["evidence"]["entity"]["stance"] == "supports"
     assert by_kind["evidence"]["entity"]["claim"] == reviewed[0]["id"]
+
+
+def test_annotations_read_again_unchanged_come_from_the_versions_alone(api, samples, count_queries):
+    api.post("/v1/people", json={"name": "Vladimir Putin", "mentions": [
+        {"source": samples["000"]["id"], "exact": "Vladimir Putin", "suffix": " hold a press conference"}]})
+    path = f"/v1/sources/{samples['000']['id']}/annotations"
+    first = api.get(path)
+    count_queries.queries.clear()
+    again = api.get(path)
+    assert again.status_code == 200 and again.json == first.json
+    # the key's state, then the appearances', mentions' and evidence's versions: no text, no build
+    assert len(count_queries.queries) == 4
