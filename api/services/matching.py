@@ -5,15 +5,22 @@ Two halves:
 - **Writing** (off the request path: a job, `claimtrack embed-claims`, tests). `embed_claims`
   computes each claim's matching data from its indexed text, the title of the source of its
   first appearance followed by its text (api.matching.text.prepare_claim): the unit vector
-  (api.matching.encoder, about 5-10 ms a claim on one core) and the stemmed BM25 terms. It stores
-  them in `claim_embedding` with the model's name and the text's sha256, and raises
-  `matching_state.generation` in the same transaction.
-- **Reading** (a request). Each process keeps one in-memory api.matching.Matcher per database,
-  built from every stored row (usearch HNSW over the vectors, bm25s over the terms). Before each
-  query it reads the generation (one primary-key read) and rebuilds when it moved. Scoring is done
-  entirely in our code from the stored rows, so SQLite and PostgreSQL give the same ids and the same
-  scores. Deleted claims drop out at once: their rows go with them (ON DELETE CASCADE), and the
-  candidates are read back from the claim table.
+  (api.matching.encoder, about 5-10 ms a claim on one core) and the stemmed BM25 terms
+  (api.matching.lexical.terms). It stores them in `claim_embedding` with the model's name and the
+  text's sha256, and raises `matching_state.generation` in the same transaction. Triggers
+  (migration 0009) put the terms in the database's full-text index (FTS5 on SQLite, a GIN-indexed
+  tsvector on PostgreSQL) and keep BM25's statistics (`matching_term.df`, `matching_state.documents`
+  and `total_length`) in that transaction too.
+- **Reading** (a request). The lexical side is read from the database at each query
+  (`DatabasePostings`): the statistics of the query's terms, then, rarest term first, the rows
+  the full-text index finds for it, until no unread row can enter the top 50
+  (api.matching.lexical.top_documents). BM25 is computed in our code from those rows and the
+  stored statistics, so SQLite and PostgreSQL give the same candidates and the same scores
+  (FTS5's bm25() and PostgreSQL's ts_rank differ, and ts_rank has no idf). The vector side is
+  an in-memory usearch HNSW index per process and database, built from the stored vectors;
+  before each query the process reads the generation (one primary-key read) and takes in the rows
+  written since. Deleted claims drop out at once: their rows go with them (ON DELETE CASCADE),
+  and the candidates are read back from the claim table.
 
 Claims without stored data yet (new, or edited since) are not found until embedded: the
 extraction's auto-link and `GET /v1/claims/{id}/matches` embed the claim they start from first.
@@ -28,15 +35,15 @@ from dataclasses import dataclass
 import numpy as np
 from peewee import JOIN, fn
 
-from api.db import database
+from api.db import database, is_postgres
 from api.domain.errors import NotFound
 from api.domain.ids import encode_id
 from api.domain.verdicts import UNREVIEWED
 from api.matching import Matcher
 from api.matching.encoder import DIMENSIONS, get_encoder
-from api.matching.lexical import LexicalIndex
+from api.matching.lexical import Statistics, terms
 from api.matching.text import prepare_claim
-from api.models import Appearance, Claim, ClaimEmbedding, MatchingState, Source, utcnow
+from api.models import Appearance, Claim, ClaimEmbedding, MatchingState, MatchingTerm, Source, utcnow
 from api.services.claims import ClaimDetails, claim_details
 
 # When a newly extracted claim becomes an appearance of an existing one instead of a claim of its
@@ -131,12 +138,12 @@ def embed_claims(ids: Iterable[int]) -> int:
     # Stamped before the texts are read: an edit made meanwhile is newer, so the claim stays stale.
     now = utcnow()
     texts = indexed_texts(ids)
-    encoder, lexical, model = get_encoder(), _terms_index(), model_name()
+    encoder, model = get_encoder(), model_name()
     order = sorted(texts)
     vectors = encoder.encode([texts[pk] for pk in order])
     rows = [{"claim": pk, "model": model, "text_sha256": _sha(texts[pk]),
              "vector": np.ascontiguousarray(vectors[i], dtype="<f4").tobytes(),
-             "terms": " ".join(lexical.terms(texts[pk])), "updated_at": now} for i, pk in enumerate(order)]
+             "terms": " ".join(terms(texts[pk])), "updated_at": now} for i, pk in enumerate(order)]
     with database.atomic():
         existing = {pk for pk, in Claim.select(Claim.id).where(Claim.id.in_(order)).tuples()}
         rows = [row for row in rows if row["claim"] in existing]
@@ -159,19 +166,6 @@ def embed_stale(ids: Iterable[int] | None = None, *, progress=None) -> int:
         if progress is not None:
             progress(min(start + _BATCH, len(stale)), len(stale))
     return done
-
-
-_lexical_lock = threading.Lock()
-_lexical: LexicalIndex | None = None
-
-
-def _terms_index() -> LexicalIndex:
-    """An empty LexicalIndex, used only for its tokenizer (the terms BM25 counts)."""
-    global _lexical
-    with _lexical_lock:
-        if _lexical is None:
-            _lexical = LexicalIndex([])
-        return _lexical
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,27 +193,60 @@ def _generation() -> int:
 
 
 def _rows(after: int | None = None):
-    """(ids, float32 vectors, term lists) of the stored rows of this model, by claim id; only
-    those written after generation `after` when given."""
-    query = (ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.vector, ClaimEmbedding.terms)
+    """(ids, float32 vectors) of the stored rows of this model, by claim id; only those written
+    after generation `after` when given."""
+    query = (ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.vector)
              .where(ClaimEmbedding.model == model_name()).order_by(ClaimEmbedding.claim))
     if after is not None:
         query = query.where(ClaimEmbedding.generation > after)
-    ids, vectors, terms = [], [], []
-    for pk, vector, words in query.tuples().iterator():
+    ids, vectors = [], []
+    for pk, vector in query.tuples().iterator():
         ids.append(pk)
         vectors.append(bytes(vector))
-        terms.append(words.split())
     matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), DIMENSIONS)
-    return ids, matrix, terms
+    return ids, matrix
+
+
+class DatabasePostings:
+    """The claims' BM25 terms as the bound database stores them (api.matching.lexical.Postings),
+    by claim key. Every call is one query on the current connection; nothing is cached, so a
+    row written by another process is seen at once."""
+
+    def statistics(self, wanted) -> Statistics:
+        """N and the total length from matching_state, df from matching_term (one query each)."""
+        row = (MatchingState.select(MatchingState.documents, MatchingState.total_length)
+               .where(MatchingState.id == 1).tuples().first()) or (0, 0)
+        frequencies = dict(MatchingTerm.select(MatchingTerm.term, MatchingTerm.df)
+                           .where(MatchingTerm.term.in_(sorted(wanted)) & (MatchingTerm.df > 0)).tuples()) if wanted else {}
+        return Statistics(row[0], row[1], frequencies)
+
+    def containing(self, term: str):
+        """(claim key, terms) of every row whose terms include `term`, found through the full-text
+        index: FTS5 MATCH on SQLite, the GIN index on `lexemes @@ tsquery` on PostgreSQL. The
+        term is quoted, so it is looked up as a whole word whatever it spells (terms hold only word
+        characters: no quote can occur in one)."""
+        if is_postgres():
+            cursor = database.execute_sql(
+                "SELECT claim_id, terms FROM claim_embedding WHERE lexemes @@ %s::tsquery", (f"'{term}'",))
+        else:
+            cursor = database.execute_sql(
+                "SELECT e.claim_id, e.terms FROM claim_embedding_fts f JOIN claim_embedding e ON e.claim_id = f.rowid "
+                "WHERE claim_embedding_fts MATCH ?", (f'"{term}"',))
+        return [(pk, words.split()) for pk, words in cursor]
+
+    def terms_of(self, ids):
+        """Terms of the rows of these claim keys (by primary key)."""
+        return {pk: words.split() for pk, words in ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.terms)
+                .where(ClaimEmbedding.claim.in_(list(ids))).tuples()}
 
 
 def _build() -> _Built:
-    """Read every stored row and build a Matcher: O(n) reads, O(n log n) for the HNSW graph
-    (about 5 s for 14 k claims on an idle core)."""
+    """Read every stored vector and build a Matcher: O(n) reads, O(n log n) for the HNSW graph
+    (about 5 s for 14 k claims on an idle core). The lexical side needs no build: it is read
+    from the database at each query."""
     generation = _generation()  # read first: rows committed meanwhile are read again later
-    ids, vectors, terms = _rows()
-    return _Built(generation, Matcher.from_stored(ids, vectors, terms) if ids else None)
+    ids, vectors = _rows()
+    return _Built(generation, Matcher.from_stored(ids, vectors, DatabasePostings()) if ids else None)
 
 
 def _refresh(built: _Built, generation: int) -> _Built:
@@ -228,8 +255,8 @@ def _refresh(built: _Built, generation: int) -> _Built:
     if (built.matcher is None or built.added > _REBUILD_SHARE * built.matcher.size
             or ClaimEmbedding.select().count() < built.matcher.size):  # claims were deleted
         return _build()
-    ids, vectors, terms = _rows(after=built.generation)
-    built.matcher.upsert(ids, vectors, terms)
+    ids, vectors = _rows(after=built.generation)
+    built.matcher.upsert(ids, vectors)
     return _Built(generation, built.matcher, built.added + len(ids))
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from api.matching import Claim as CoreClaim, Matcher
-from api.matching.lexical import LexicalIndex
-from api.models import AuditEntry, Claim, ClaimEmbedding
+from api.matching.lexical import terms
+from api.models import AuditEntry, Claim, ClaimEmbedding, MatchingState, MatchingTerm
 from api.services import matching
 from api.services.claims import create_claim, get_claim, update_claim
 from api.services import jobs
@@ -45,9 +45,45 @@ def test_stored_vectors_and_terms_are_those_of_the_title_and_text(checks):
     assert matching.indexed_texts([checks[1]]) == {checks[1]: text}
     vector = np.frombuffer(row.vector, dtype="<f4")
     assert vector.shape == (384,) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
-    assert row.terms.split() == LexicalIndex([]).terms(text)  # stemmed, stop words out: "vaccin", "peopl"
+    assert row.terms.split() == terms(text)  # stemmed, stop words out: "vaccin", "peopl"
     assert {"vaccin", "peopl", "dna"} <= set(row.terms.split()) and "the" not in row.terms.split()
     assert row.model == matching.model_name()
+
+
+def stored_statistics() -> tuple[int, int, dict[str, int]]:
+    state = MatchingState.get_by_id(1)
+    return state.documents, state.total_length, {t: df for t, df in MatchingTerm.select(
+        MatchingTerm.term, MatchingTerm.df).where(MatchingTerm.df > 0).tuples()}
+
+
+def counted_statistics() -> tuple[int, int, dict[str, int]]:
+    rows = [words.split() for words, in ClaimEmbedding.select(ClaimEmbedding.terms).tuples()]
+    frequencies: dict[str, int] = {}
+    for words in rows:
+        for term in set(words):
+            frequencies[term] = frequencies.get(term, 0) + 1
+    return len(rows), sum(map(len, rows)), frequencies
+
+
+def test_bm25_statistics_follow_every_write_and_delete_of_the_stored_terms(checks, checker):
+    from api.services.claims import delete_claim
+    assert stored_statistics() == counted_statistics() and stored_statistics()[0] == len(checks)
+    update_claim(checks[0], {"text": "Lady Gaga never eats cookies."}, actor=checker)
+    matching.embed_stale()  # the row is replaced
+    assert stored_statistics() == counted_statistics()
+    delete_claim(checks[1], actor=checker)  # the row goes by cascade
+    assert stored_statistics() == counted_statistics() and stored_statistics()[0] == len(checks) - 1
+    assert "vaccin" not in stored_statistics()[2]
+
+
+def test_the_full_text_index_finds_exactly_the_rows_holding_a_term(checks):
+    postings = matching.DatabasePostings()
+    found = {pk for pk, _ in postings.containing("coronavirus")}
+    assert found == {checks[3], checks[4]}
+    assert all("coronavirus" in words for _, words in postings.containing("coronavirus"))
+    assert list(postings.containing("coronaviru")) == []  # whole terms only, no prefixes
+    assert list(postings.containing("nosuchterm")) == []
+    assert set(postings.terms_of([checks[0], 10**9])) == {checks[0]}
 
 
 def test_the_database_path_answers_exactly_as_the_core_built_from_the_texts(checks):
