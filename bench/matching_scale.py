@@ -35,6 +35,7 @@ from api.app import create_app
 from api.config import Config
 from api.db import database
 from api.matching import Matcher
+from api.matching.lexical import MemoryPostings
 from tools.matching_eval import map_at_k, read_jsonl, read_split
 
 NOISE = 0.02
@@ -79,17 +80,20 @@ def main(argv=None) -> int:
         api.matching.vectors.EXPANSION_ADD = args.expansion_add
     app = create_app(Config(database_url=args.database, rate_limit_per_minute=0, auth_failures_per_minute=0))
     database.initialize(app.extensions["claimtrack_db"])
+    from api.models import ClaimEmbedding
     from api.services.matching import _rows
 
     with database.connection_context():
-        ids, vectors, terms = _rows()
+        ids, vectors = _rows()
+        stored = dict(ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.terms).tuples())
+        terms = [stored[pk].split() for pk in ids]
     names = {i: row["vclaim_id"] for i, row in enumerate(read_jsonl(args.folder / "vclaims.jsonl"))}
     queries, qrels = read_split(args.folder, "dev")
     queries = queries[:args.queries]
     for size in args.sizes:
         started = time.perf_counter()
         positions, synthetic_vectors, synthetic_terms = synthesise(ids, vectors, terms, size)
-        matcher = Matcher.from_stored(positions, synthetic_vectors, synthetic_terms, threads=2)
+        matcher = Matcher.from_stored(positions, synthetic_vectors, MemoryPostings(synthetic_terms), threads=2)
         built = time.perf_counter() - started
         times, run = [], {}
         for query in queries:

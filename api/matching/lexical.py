@@ -4,7 +4,8 @@ full-text index, or memory).
 Terms: lower-cased runs of two or more word characters, the 33 English stop words of Lucene's
 `EnglishAnalyzer.ENGLISH_STOP_WORDS_SET` dropped, the rest reduced with the Snowball English
 stemmer (PyStemmer). These are the rules of bm25s' `tokenize(stopwords="en", stemmer=…)`, with
-which the fusion model was trained; a test compares the two. On the claim-retrieval dev split
+which the fusion model was trained: on the 14,231 claims and 1,195 tweets of claim-retrieval the
+two give the same terms for every text (tools/MATCHING.md). On the claim-retrieval dev split
 stemming lifts BM25 over title + claim from 0.846 to 0.899 MAP@5 (that data set's README).
 
 Scores: Lucene's BM25 (k1 = 1.5, b = 0.75; Kamphuis et al., "Which BM25 do you mean?",
@@ -84,8 +85,9 @@ class Postings(Protocol):
     def statistics(self, terms: Collection[str]) -> Statistics:
         """N, the total length, and the document frequency of each of `terms`."""
 
-    def containing(self, term: str) -> Iterable[tuple[Hashable, Sequence[str]]]:
-        """(id, terms) of every document whose terms include `term`, in any order."""
+    def containing(self, term: str, limit: int | None = None) -> Iterable[tuple[Hashable, Sequence[str]]]:
+        """(id, terms) of the documents whose terms include `term`: all of them, or the `limit`
+        with the lowest ids."""
 
     def terms_of(self, ids: Collection[Hashable]) -> Mapping[Hashable, Sequence[str]]:
         """The terms of the documents with these ids (unknown ids are left out)."""
@@ -111,11 +113,19 @@ class Scorer:
 
 
 def top_documents(postings: Postings, query_terms: Sequence[str], k: int,
-                  exclude: Collection[Hashable] = ()) -> tuple[list[tuple[Hashable, float]], Scorer]:
-    """The `k` documents with the highest BM25 score for `query_terms` among those sharing a term
-    with it, best first, ties by id, as (id, score), and the query's Scorer. Documents whose ids
-    are in `exclude` are left out (they still count in the statistics). See the module's
-    docstring for how few documents are read."""
+                  exclude: Collection[Hashable] = (), budget: int | None = None,
+                  ) -> tuple[list[tuple[Hashable, float]], Scorer]:
+    """The `k` documents with the highest BM25 score for `query_terms` among those read, best
+    first, ties by id, as (id, score), and the query's Scorer. Documents whose ids are in `exclude`
+    are left out (they still count in the statistics).
+
+    Terms are read rarest first until the top k is settled (module docstring). With a `budget`,
+    reading also stops before a term whose documents would take the rows read (counted by document
+    frequency, so before reading) past it; of the rarest term, the `budget` documents with the lowest
+    ids are read when it has more. Within the budget the
+    result is exactly the top k of scoring every document; beyond it, the top k of the documents
+    holding the query's rarer terms. Either way it depends only on the statistics and the stored
+    terms, never on the store."""
     statistics = postings.statistics(set(query_terms))
     scorer = Scorer(query_terms, statistics)
     if k <= 0 or not scorer.weights:
@@ -124,10 +134,14 @@ def top_documents(postings: Postings, query_terms: Sequence[str], k: int,
     order = sorted(scorer.weights, key=lambda t: (-scorer.weights[t], t))
     remaining = sum(scorer.weights.values())
     scores: dict[Hashable, float] = {}
+    planned = 0
     for term in order:
         if len(scores) >= k and _kth(scores, k) >= remaining:
             break
-        for doc_id, document in postings.containing(term):
+        planned += statistics.frequencies[term]
+        if budget is not None and planned > budget and term != order[0]:
+            break
+        for doc_id, document in postings.containing(term, budget):
             if doc_id not in scores and doc_id not in exclude and term in document:
                 scores[doc_id] = scorer.score(document)
         remaining -= scorer.weights[term]
@@ -174,8 +188,8 @@ class MemoryPostings:
         return Statistics(len(self.documents), self._total,
                           {t: len(self._postings.get(t, ())) for t in terms})
 
-    def containing(self, term: str) -> Iterable[tuple[int, Sequence[str]]]:
-        return [(p, self.documents[p]) for p in sorted(self._postings.get(term, ()))]
+    def containing(self, term: str, limit: int | None = None) -> Iterable[tuple[int, Sequence[str]]]:
+        return [(p, self.documents[p]) for p in sorted(self._postings.get(term, ()))[:limit]]
 
     def terms_of(self, ids: Collection[int]) -> Mapping[int, Sequence[str]]:
         return {p: self.documents[p] for p in ids if 0 <= p < len(self.documents)}

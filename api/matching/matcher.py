@@ -21,6 +21,11 @@ from api.matching.vectors import VectorIndex
 # Candidates taken from each list before fusion. On the claim-retrieval train split the
 # answer is among the top 50 of one list for 99 % of queries (tools/MATCHING.md).
 CANDIDATES = 50
+# Rows the lexical side may read per query (api.matching.lexical.top_documents' budget): the
+# documents holding the query's rarer terms, at most this many by document frequency. Chosen on the
+# claim-retrieval TRAIN split through the database (tools/MATCHING.md): MAP@5 did not change from
+# unlimited down to 200; it bounds a query's reads at any collection size.
+LEXICAL_BUDGET = 1000
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class Matcher:
         self.encoder = encoder
         self._fusion = fusion
         self.candidates = candidates
+        self.lexical_budget = LEXICAL_BUDGET
         self.postings = postings
         matrix = (np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1) if len(keys)
                   else np.zeros((0, DIMENSIONS), dtype=np.float32))
@@ -159,7 +165,7 @@ class Matcher:
 
     def lexical(self, prepared: str, k: int, exclude: Collection[Hashable] = ()) -> list[tuple[Hashable, float]]:
         """The top `k` claim ids by BM25 for a prepared query, best first, with their scores."""
-        ranked, _ = top_documents(self.postings, terms(prepared), k, self._keys(exclude))
+        ranked, _ = top_documents(self.postings, terms(prepared), k, self._keys(exclude), self.lexical_budget)
         return [(self.ids[self._position[key]], score) for key, score in ranked if key in self._position]
 
     def candidate_features(self, text: str, exclude: Collection[str] = ()) -> Candidates:
@@ -174,7 +180,7 @@ class Matcher:
         excluded = np.array(sorted(self._position[key] for key in excluded_keys if key in self._position),
                             dtype=np.int64)
         k = min(self.candidates, self.size - len(excluded))
-        ranked, scorer = top_documents(self.postings, terms(prepared), k, excluded_keys)
+        ranked, scorer = top_documents(self.postings, terms(prepared), k, excluded_keys, self.lexical_budget)
         # A document the postings know but this matcher has no vector for (written after the
         # matcher's generation was read) waits for the next refresh.
         ranked = [(key, score) for key, score in ranked if key in self._position]
@@ -225,20 +231,6 @@ class Matcher:
         order = np.lexsort((pooled.positions, -scores))[:limit]
         cosine = pooled.features[:, FEATURES.index("cosine")]
         return [Match(self.ids[pooled.positions[i]], float(scores[i]), float(cosine[i])) for i in order]
-
-
-def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k highest scores, best first, ties by position; O(n + k log k)."""
-    if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    if k < len(scores):
-        # Everything scoring at least the k-th best, so ties at the cut are broken by position.
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        candidates = np.flatnonzero(scores >= kth)
-    else:
-        candidates = np.arange(len(scores))
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order][:k].astype(np.int64)
 
 
 def _reciprocal_ranks(ranked: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -220,18 +220,20 @@ class DatabasePostings:
                            .where(MatchingTerm.term.in_(sorted(wanted)) & (MatchingTerm.df > 0)).tuples()) if wanted else {}
         return Statistics(row[0], row[1], frequencies)
 
-    def containing(self, term: str):
-        """(claim key, terms) of every row whose terms include `term`, found through the full-text
-        index: FTS5 MATCH on SQLite, the GIN index on `lexemes @@ tsquery` on PostgreSQL. The
-        term is quoted, so it is looked up as a whole word whatever it spells (terms hold only word
-        characters: no quote can occur in one)."""
+    def containing(self, term: str, limit: int | None = None):
+        """(claim key, terms) of the rows whose terms include `term` (all, or the `limit` with the
+        lowest claim keys), found through the full-text index: FTS5 MATCH on SQLite, the GIN index
+        on `lexemes @@ tsquery` on PostgreSQL. The term is quoted, so it is looked up as a whole
+        word whatever it spells (terms hold only word characters: no quote can occur in one)."""
+        limit_sql = "" if limit is None else f" LIMIT {int(limit)}"
         if is_postgres():
             cursor = database.execute_sql(
-                "SELECT claim_id, terms FROM claim_embedding WHERE lexemes @@ %s::tsquery", (f"'{term}'",))
+                "SELECT claim_id, terms FROM claim_embedding WHERE lexemes @@ %s::tsquery ORDER BY claim_id"
+                + limit_sql, (f"'{term}'",))
         else:
             cursor = database.execute_sql(
                 "SELECT e.claim_id, e.terms FROM claim_embedding_fts f JOIN claim_embedding e ON e.claim_id = f.rowid "
-                "WHERE claim_embedding_fts MATCH ?", (f'"{term}"',))
+                "WHERE claim_embedding_fts MATCH ? ORDER BY f.rowid" + limit_sql, (f'"{term}"',))
         return [(pk, words.split()) for pk, words in cursor]
 
     def terms_of(self, ids):

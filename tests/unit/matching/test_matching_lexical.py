@@ -86,8 +86,8 @@ class CountingPostings(MemoryPostings):
         super().__init__(documents)
         self.read = 0
 
-    def containing(self, term):
-        found = super().containing(term)
+    def containing(self, term, limit=None):
+        found = super().containing(term, limit)
         self.read += len(found)
         return found
 
@@ -109,3 +109,42 @@ def test_replacing_a_document_updates_the_statistics():
         3, len(DOCS[0]) + 1 + len(DOCS[2]), {"cat": 3, "bank": 0})
     with pytest.raises(ValueError):
         postings.put(5, ["cat"])
+
+
+def test_a_budget_stops_before_a_term_that_would_read_too_many_documents():
+    # "rare" is in 5 documents, "common" in all 300: with a budget of 100 only the 5 are read,
+    # and the top 10 is the best of those.
+    documents = [["common", "rare"] if i % 60 == 0 else ["common"] * (1 + i % 3) for i in range(300)]
+    postings = CountingPostings(documents)
+    ranked, _ = top_documents(postings, ["rare", "common"], 10, budget=100)
+    assert sorted(doc for doc, _ in ranked) == [0, 60, 120, 180, 240] and postings.read == 5
+    assert len(top_documents(MemoryPostings(documents), ["rare", "common"], 10)[0]) == 10  # no budget: all read
+
+
+def test_a_rarest_term_over_the_budget_is_read_for_its_lowest_ids_only():
+    documents = [["common"] for _ in range(50)]
+    ranked, _ = top_documents(MemoryPostings(documents), ["common"], 10, budget=20)
+    assert [doc for doc, _ in ranked] == list(range(10))
+    postings = CountingPostings(documents)
+    top_documents(postings, ["common"], 10, budget=20)
+    assert postings.read == 20
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_within_a_budget_the_top_k_is_the_best_of_the_documents_holding_the_terms_read(seed):
+    rng = random.Random(seed)
+    documents = _random_collection(rng, 300, 40)
+    postings = MemoryPostings(documents)
+    query = rng.choices([f"w{i}" for i in range(40)], k=6)
+    ranked, scorer = top_documents(postings, query, 10, budget=60)
+    statistics = postings.statistics(set(query))
+    order = sorted(scorer.weights, key=lambda t: (-scorer.weights[t], t))
+    read, planned = set(), 0
+    for n, term in enumerate(order):
+        planned += statistics.frequencies[term]
+        if n and planned > 60:
+            break
+        read |= {p for p, _ in postings.containing(term, 60)}
+    best = sorted(((p, scorer.score(documents[p])) for p in read), key=lambda item: (-item[1], item[0]))[:10]
+    # Reading may also stop earlier, once the top 10 is settled: the same 10 either way.
+    assert ranked == best

@@ -4,7 +4,6 @@ import pytest
 
 from api.matching import Claim, Matcher
 from api.matching.lexical import MemoryPostings, Statistics, terms
-from api.matching.matcher import top_k
 
 CLAIMS = [
     Claim("c-cats", "Cats are injured after seeking warmth in the wheel wells of cars.", "Bang or honk to save cats?"),
@@ -25,8 +24,8 @@ class KeyedPostings:
         return Statistics(len(self.documents), sum(map(len, self.documents.values())),
                           {t: sum(t in d for d in self.documents.values()) for t in wanted})
 
-    def containing(self, term):
-        return [(key, d) for key, d in self.documents.items() if term in d]
+    def containing(self, term, limit=None):
+        return sorted((key, d) for key, d in self.documents.items() if term in d)[:limit]
 
     def terms_of(self, ids):
         return {key: self.documents[key] for key in ids if key in self.documents}
@@ -97,14 +96,6 @@ def test_excluded_claims_are_left_out_as_if_absent(matcher):
 
 def test_an_empty_collection_matches_nothing():
     assert Matcher([]).match("Bank of America will shut down for a week") == []
-
-
-def test_top_k_is_best_first_with_ties_broken_by_position():
-    scores = np.array([0.5, 2.0, 0.5, 3.0, 0.5, 0.0])
-    assert top_k(scores, 3).tolist() == [3, 1, 0]
-    assert top_k(scores, 4).tolist() == [3, 1, 0, 2]
-    assert top_k(scores, 10).tolist() == [3, 1, 0, 2, 4, 5]
-    assert top_k(scores, 0).tolist() == []
 
 
 def test_a_matcher_from_stored_vectors_and_terms_answers_as_one_built_from_the_texts(matcher):
