@@ -23,9 +23,10 @@ from api.matching.vectors import VectorIndex
 CANDIDATES = 50
 # Rows the lexical side may read per query (api.matching.lexical.top_documents' budget): the
 # documents holding the query's rarer terms, at most this many by document frequency. Chosen on the
-# claim-retrieval TRAIN split through the database (tools/MATCHING.md): MAP@5 did not change from
-# unlimited down to 200; it bounds a query's reads at any collection size.
-LEXICAL_BUDGET = 1000
+# claim-retrieval TRAIN split through the database (tools/MATCHING.md): MAP@5 0.8961 unlimited,
+# 0.8962 at 1,000, 0.8960 at 500, 0.8971 at 200; 500 keeps a margin. It bounds a query's reads at
+# any collection size.
+LEXICAL_BUDGET = 500
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Matcher:
     def from_stored(
         cls,
         ids: Sequence[Hashable],
-        vectors: np.ndarray,
+        vectors: np.ndarray | VectorIndex,
         postings: Postings,
         *,
         encoder: SentenceEncoder | None = None,
@@ -101,11 +102,12 @@ class Matcher:
         threads: int = 1,
     ) -> "Matcher":
         """A matcher over claims known by id (orderable: ties in BM25 go to the lower id), each
-        with its stored unit vector, in the same order; `postings` gives the claims' BM25 terms by
-        the same ids. It answers exactly as a matcher built from the claims' texts (the same terms
+        with its stored unit vector, in the same order (or a VectorIndex holding them at positions
+        0..n-1, e.g. one saved and mapped); `postings` gives the claims' BM25 terms by the same ids. It answers exactly as a matcher built from the claims' texts (the same terms
         and vectors, the same scores; tests/unit/matching)."""
-        if len(ids) != len(vectors):
-            raise ValueError(f"{len(ids)} ids, {len(vectors)} vectors")
+        count = vectors.size if isinstance(vectors, VectorIndex) else len(vectors)
+        if len(ids) != count:
+            raise ValueError(f"{len(ids)} ids, {count} vectors")
         self = cls.__new__(cls)
         self.claims = []
         self._setup(list(ids), vectors, postings, encoder=encoder or get_encoder(), fusion=fusion,
@@ -120,9 +122,12 @@ class Matcher:
         self.candidates = candidates
         self.lexical_budget = LEXICAL_BUDGET
         self.postings = postings
-        matrix = (np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1) if len(keys)
-                  else np.zeros((0, DIMENSIONS), dtype=np.float32))
-        self.vectors = VectorIndex(matrix, threads=threads)
+        if isinstance(vectors, VectorIndex):
+            self.vectors = vectors
+        else:
+            matrix = (np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1) if len(keys)
+                      else np.zeros((0, DIMENSIONS), dtype=np.float32))
+            self.vectors = VectorIndex(matrix, threads=threads)
         # Postings' key (claim id for stored data, position for claims) → vector position.
         self._position = {key: i for i, key in enumerate(keys)}
 

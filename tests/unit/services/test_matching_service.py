@@ -203,3 +203,55 @@ def test_the_link_rule_needs_both_the_score_and_the_cosine():
     assert not matching.links_to((1, 0.95, 0.99))
     assert not matching.links_to((1, 0.99, 0.60))
     assert not matching.links_to(None)
+
+
+# The saved vector index (CLAIMTRACK_MATCHING_INDEX_DIR): saved by the sweep or the command, mapped by
+# every process instead of each building the graph.
+
+
+@pytest.fixture
+def index_dir(tmp_path):
+    matching.configure(index_dir=str(tmp_path / "index"))
+    matching._built.clear()  # as in a process started now
+    yield tmp_path / "index"
+    matching.configure(index_dir=None)
+    matching._built.clear()
+
+
+def test_without_an_index_directory_nothing_is_saved(checks):
+    assert matching.save_vector_index() is None
+    assert not matching.current_matcher().vectors.mapped
+
+
+def test_a_saved_index_is_mapped_and_answers_as_a_graph_built_in_memory(checks, index_dir):
+    built = matching.current_matcher()  # nothing saved yet: built in memory
+    assert not built.vectors.mapped
+    path = matching.save_vector_index()
+    assert path is not None and path.parent == index_dir and path.is_file()
+    assert matching.save_vector_index() is None  # nothing written since
+    matching._built.clear()
+    mapped = matching.current_matcher()
+    assert mapped.vectors.mapped and mapped.size == len(checks)
+    for query in QUERIES:
+        assert mapped.match(query, limit=10) == built.match(query, limit=10)
+
+
+def test_rows_written_after_the_save_go_beside_the_mapped_index_until_a_newer_one_is_saved(checks, index_dir, checker):
+    first = matching.save_vector_index()
+    matching._built.clear()
+    assert matching.current_matcher().vectors.mapped
+    added = store(checker, "Are sharks in the flooded streets?", "A shark swims in the flooded streets of Houston.")
+    update_claim(checks[0], {"text": "Lady Gaga bakes her own cookies."}, actor=checker)
+    matching.embed_stale()
+    matcher = matching.current_matcher()
+    assert matcher.vectors.mapped and matcher.vectors.overlay == 2
+    assert matching.match_text("shark in houston flood", limit=1)[0].claim.claim.id == added
+    texts = matching.indexed_texts(checks + [added])
+    scratch = Matcher([CoreClaim(id=pk, text=texts[pk]) for pk in sorted(texts)])
+    for query in QUERIES + ["Gaga cookies", "shark"]:
+        assert [m.claim_id for m in matcher.match(query, limit=10)] == [m.claim_id for m in scratch.match(query, limit=10)]
+    second = matching.save_vector_index()  # 2 of 5 rows changed: over 5 %
+    assert second is not None and second != first
+    remapped = matching.current_matcher()
+    assert remapped is not matcher and remapped.vectors.mapped and remapped.vectors.overlay == 0
+    assert remapped.size == len(checks) + 1
