@@ -221,6 +221,28 @@ def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
     assert "embedded 0 claims" in run("embed-claims")
 
 
+def test_embed_claims_saves_the_vector_index_when_a_directory_is_set(cli_env, monkeypatch):
+    from api.db import database, open_database
+    from api.services import matching
+    from api.services.audit import CLI
+    from api.services.claims import create_claim
+    from api.services.sources import create_source
+    monkeypatch.setenv("CLAIMTRACK_MATCHING_INDEX_DIR", str(cli_env / "index"))
+    run("init-db")
+    text = "Lady Gaga said she eats Oreo cookies every single day."
+    database.initialize(open_database(os.environ["DATABASE_URL"]))
+    with database.connection_context():
+        source = create_source({"text": text}, actor=CLI).source.id
+        create_claim({"appearances": [{"source": source, "start": 0, "end": len(text)}]}, actor=CLI)
+    try:
+        output = run("embed-claims")
+        assert "embedded 1 claims" in output and "vector index saved to" in output
+        assert len(list((cli_env / "index").glob("*.usearch"))) == 1
+        assert "vector index saved" not in run("embed-claims")  # nothing changed since
+    finally:
+        matching.configure(index_dir=None)
+
+
 def test_import_is_a_job_the_command_runs_and_records_with_its_progress(cli_env, monkeypatch):
     from api.db import database
     from api.models import Job
