@@ -16,12 +16,12 @@ frequency come from a `Postings` (for the database: counters kept by triggers in
 that writes the terms, api.services.matching), so two stores holding the same documents give the
 same scores whatever their own ranking functions do.
 
-Top k without scoring every document (`top_documents`): terms are visited rarest first and the
-documents containing each are read from the postings and scored whole. Each term's score is below
-its idf (times its count in the query), so once the k-th best score so far reaches the sum of the
-idfs of the terms not yet visited, no unread document can enter the top k (the "max-score"
-bound of Turtle and Flood, "Query evaluation: strategies and optimizations", IP&M 1995). The
-result is exactly the top k of scoring every document; which documents were read depends only on
+Top k without scoring every document (`top_documents`): the documents holding the query's rarest
+terms are read, as many terms as fit in a budget of rows counted by document frequency, and scored
+whole from their stored terms. Each term adds less than its idf (times its count in the query) to
+a score, so when the k-th best score read reaches the sum of the idfs of the terms left out, no
+unread document could have entered the top k (the "max-score" bound of Turtle and Flood, "Query
+evaluation: strategies and optimizations", IP&M 1995). Which documents are read depends only on
 the statistics and the stored terms, never on the store.
 """
 from __future__ import annotations
@@ -85,9 +85,9 @@ class Postings(Protocol):
     def statistics(self, terms: Collection[str]) -> Statistics:
         """N, the total length, and the document frequency of each of `terms`."""
 
-    def containing(self, term: str, limit: int | None = None) -> Iterable[tuple[Hashable, Sequence[str]]]:
-        """(id, terms) of the documents whose terms include `term`: all of them, or the `limit`
-        with the lowest ids."""
+    def containing(self, terms: Sequence[str], limit: int | None = None) -> Iterable[tuple[Hashable, Sequence[str]]]:
+        """(id, terms) of the documents whose terms include any of `terms`: all of them, or the
+        `limit` with the lowest ids."""
 
     def terms_of(self, ids: Collection[Hashable]) -> Mapping[Hashable, Sequence[str]]:
         """The terms of the documents with these ids (unknown ids are left out)."""
@@ -119,40 +119,41 @@ def top_documents(postings: Postings, query_terms: Sequence[str], k: int,
     first, ties by id, as (id, score), and the query's Scorer. Documents whose ids are in `exclude`
     are left out (they still count in the statistics).
 
-    Terms are read rarest first until the top k is settled (module docstring). With a `budget`,
-    reading also stops before a term whose documents would take the rows read (counted by document
-    frequency, so before reading) past it; of the rarest term, the `budget` documents with the lowest
-    ids are read when it has more. Within the budget the
-    result is exactly the top k of scoring every document; beyond it, the top k of the documents
-    holding the query's rarer terms. Either way it depends only on the statistics and the stored
-    terms, never on the store."""
+    Which documents are read (`planned_terms`) is decided from the statistics alone, then they are
+    read in one request to the postings: those holding any of the query's rarest terms, as many
+    terms as fit in `budget` rows by document frequency (all of them without a budget). When the
+    rarest term alone holds more, the `budget` documents holding it with the lowest ids. Within the
+    budget the result is exactly the top k of scoring every document; beyond it, the top k of the
+    documents holding the rarer terms, and still exact when the bound in the module docstring
+    holds. Either way it depends only on the statistics and the stored terms, never on the store."""
     statistics = postings.statistics(set(query_terms))
     scorer = Scorer(query_terms, statistics)
     if k <= 0 or not scorer.weights:
         return [], scorer
-    # Rarest first; ties by term so that the order depends on nothing else.
-    order = sorted(scorer.weights, key=lambda t: (-scorer.weights[t], t))
-    remaining = sum(scorer.weights.values())
-    scores: dict[Hashable, float] = {}
-    planned = 0
-    for term in order:
-        if len(scores) >= k and _kth(scores, k) >= remaining:
-            break
-        planned += statistics.frequencies[term]
-        if budget is not None and planned > budget and term != order[0]:
-            break
-        for doc_id, document in postings.containing(term, budget):
-            if doc_id not in scores and doc_id not in exclude and term in document:
-                scores[doc_id] = scorer.score(document)
-        remaining -= scorer.weights[term]
+    planned, limit = planned_terms(scorer, budget)
+    scores = {doc_id: scorer.score(document) for doc_id, document in postings.containing(planned, limit)
+              if doc_id not in exclude and any(term in document for term in planned)}
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
     return ranked, scorer
 
 
-def _kth(scores: Mapping[Hashable, float], k: int) -> float:
-    import heapq
-
-    return heapq.nlargest(k, scores.values())[-1]
+def planned_terms(scorer: Scorer, budget: int | None) -> tuple[list[str], int | None]:
+    """The query's terms to read, rarest first (ties by term), and the row limit: as many as fit in
+    `budget` documents by frequency, at least the rarest, whose documents are then limited to
+    `budget` when it alone holds more (else no limit)."""
+    order = sorted(scorer.weights, key=lambda t: (-scorer.weights[t], t))
+    frequencies = scorer.statistics.frequencies
+    if budget is None:
+        return order, None
+    if frequencies[order[0]] > budget:
+        return order[:1], budget
+    planned, total = [], 0
+    for term in order:
+        total += frequencies[term]
+        if total > budget:
+            break
+        planned.append(term)
+    return planned, None
 
 
 class MemoryPostings:
@@ -188,8 +189,9 @@ class MemoryPostings:
         return Statistics(len(self.documents), self._total,
                           {t: len(self._postings.get(t, ())) for t in terms})
 
-    def containing(self, term: str, limit: int | None = None) -> Iterable[tuple[int, Sequence[str]]]:
-        return [(p, self.documents[p]) for p in sorted(self._postings.get(term, ()))[:limit]]
+    def containing(self, terms: Sequence[str], limit: int | None = None) -> Iterable[tuple[int, Sequence[str]]]:
+        found = set().union(*(self._postings.get(term, ()) for term in terms))
+        return [(p, self.documents[p]) for p in sorted(found)[:limit]]
 
     def terms_of(self, ids: Collection[int]) -> Mapping[int, Sequence[str]]:
         return {p: self.documents[p] for p in ids if 0 <= p < len(self.documents)}

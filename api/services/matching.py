@@ -12,8 +12,8 @@ Two halves:
   tsvector on PostgreSQL) and keep BM25's statistics (`matching_term.df`, `matching_state.documents`
   and `total_length`) in that transaction too.
 - **Reading** (a request). The lexical side is read from the database at each query
-  (`DatabasePostings`): the statistics of the query's terms, then, rarest term first, the rows
-  the full-text index finds for it, until no unread row can enter the top 50
+  (`DatabasePostings`): the statistics of the query's terms, then the rows the full-text index
+  finds for the query's rarest terms, at most api.matching.matcher.LEXICAL_BUDGET of them
   (api.matching.lexical.top_documents). BM25 is computed in our code from those rows and the
   stored statistics, so SQLite and PostgreSQL give the same candidates and the same scores
   (FTS5's bm25() and PostgreSQL's ts_rank differ, and ts_rank has no idf). The vector side is
@@ -224,20 +224,25 @@ class DatabasePostings:
                            .where(MatchingTerm.term.in_(sorted(wanted)) & (MatchingTerm.df > 0)).tuples()) if wanted else {}
         return Statistics(row[0], row[1], frequencies)
 
-    def containing(self, term: str, limit: int | None = None):
-        """(claim key, terms) of the rows whose terms include `term` (all, or the `limit` with the
-        lowest claim keys), found through the full-text index: FTS5 MATCH on SQLite, the GIN index
-        on `lexemes @@ tsquery` on PostgreSQL. The term is quoted, so it is looked up as a whole
-        word whatever it spells (terms hold only word characters: no quote can occur in one)."""
+    def containing(self, terms, limit: int | None = None):
+        """(claim key, terms) of the rows whose terms include any of `terms` (all, or the `limit`
+        with the lowest claim keys), found through the full-text index in one query: FTS5 MATCH on
+        SQLite, the GIN index on `lexemes @@ tsquery` on PostgreSQL. Each term is quoted, so it is
+        looked up as a whole word whatever it spells (terms hold only word characters: no quote
+        can occur in one)."""
+        if not terms:
+            return []
         limit_sql = "" if limit is None else f" LIMIT {int(limit)}"
         if is_postgres():
+            query = " | ".join(f"'{term}'" for term in terms)
             cursor = database.execute_sql(
                 "SELECT claim_id, terms FROM claim_embedding WHERE lexemes @@ %s::tsquery ORDER BY claim_id"
-                + limit_sql, (f"'{term}'",))
+                + limit_sql, (query,))
         else:
+            query = " OR ".join(f'"{term}"' for term in terms)
             cursor = database.execute_sql(
                 "SELECT e.claim_id, e.terms FROM claim_embedding_fts f JOIN claim_embedding e ON e.claim_id = f.rowid "
-                "WHERE claim_embedding_fts MATCH ? ORDER BY f.rowid" + limit_sql, (f'"{term}"',))
+                "WHERE claim_embedding_fts MATCH ? ORDER BY f.rowid" + limit_sql, (query,))
         return [(pk, words.split()) for pk, words in cursor]
 
     def terms_of(self, ids):

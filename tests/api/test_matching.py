@@ -102,10 +102,10 @@ def test_a_deleted_claim_leaves_the_full_text_index_and_the_bm25_statistics(api,
     claim's terms out of the full-text index and its counts out of the statistics at once."""
     postings = matching.DatabasePostings()
     with database.connection_context():
-        assert [pk for pk, _ in postings.containing("eiffel")] and postings.statistics({"eiffel"}).documents == 6
+        assert [pk for pk, _ in postings.containing(["eiffel"])] and postings.statistics({"eiffel"}).documents == 6
     assert api.delete(f"/v1/claims/{checks[5]}", role="admin").status_code == 204
     with database.connection_context():
-        assert list(postings.containing("eiffel")) == []
+        assert list(postings.containing(["eiffel"])) == []
         after = postings.statistics({"eiffel", "tower"})
     assert after.documents == 5 and after.frequencies == {"tower": 1}  # the 5G towers' claim
 

@@ -24,8 +24,8 @@ class KeyedPostings:
         return Statistics(len(self.documents), sum(map(len, self.documents.values())),
                           {t: sum(t in d for d in self.documents.values()) for t in wanted})
 
-    def containing(self, term, limit=None):
-        return sorted((key, d) for key, d in self.documents.items() if term in d)[:limit]
+    def containing(self, terms, limit=None):
+        return sorted((key, d) for key, d in self.documents.items() if set(terms) & set(d))[:limit]
 
     def terms_of(self, ids):
         return {key: self.documents[key] for key in ids if key in self.documents}

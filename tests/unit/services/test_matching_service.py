@@ -78,11 +78,13 @@ def test_bm25_statistics_follow_every_write_and_delete_of_the_stored_terms(check
 
 def test_the_full_text_index_finds_exactly_the_rows_holding_a_term(checks):
     postings = matching.DatabasePostings()
-    found = {pk for pk, _ in postings.containing("coronavirus")}
+    found = {pk for pk, _ in postings.containing(["coronavirus"])}
     assert found == {checks[3], checks[4]}
-    assert all("coronavirus" in words for _, words in postings.containing("coronavirus"))
-    assert list(postings.containing("coronaviru")) == []  # whole terms only, no prefixes
-    assert list(postings.containing("nosuchterm")) == []
+    assert all("coronavirus" in words for _, words in postings.containing(["coronavirus"]))
+    assert {pk for pk, _ in postings.containing(["coronavirus", "dna"])} == {checks[1], checks[3], checks[4]}
+    assert [pk for pk, _ in postings.containing(["coronavirus", "dna"], limit=2)] == sorted([checks[1], checks[3]])
+    assert list(postings.containing(["coronaviru"])) == []  # whole terms only, no prefixes
+    assert list(postings.containing(["nosuchterm"])) == []
     assert set(postings.terms_of([checks[0], 10**9])) == {checks[0]}
 
 
