@@ -206,7 +206,8 @@ def test_evaluate_scores_a_checkworthiness_tsv_with_a_reliability_table(tmp_path
     assert sum(b["n"] for b in report["calibration"]["bins"]) == 2
 
 
-def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
+def one_claim_stored() -> None:
+    """A database made by init-db holding one claim (through the services), for embed-claims."""
     from api.db import database, open_database
     from api.services.audit import CLI
     from api.services.claims import create_claim
@@ -217,23 +218,18 @@ def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
     with database.connection_context():
         source = create_source({"text": text}, actor=CLI).source.id
         create_claim({"appearances": [{"source": source, "start": 0, "end": len(text)}]}, actor=CLI)
+
+
+def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
+    one_claim_stored()
     assert "embedded 1 claims" in run("embed-claims")
     assert "embedded 0 claims" in run("embed-claims")
 
 
 def test_embed_claims_saves_the_vector_index_when_a_directory_is_set(cli_env, monkeypatch):
-    from api.db import database, open_database
     from api.services import matching
-    from api.services.audit import CLI
-    from api.services.claims import create_claim
-    from api.services.sources import create_source
     monkeypatch.setenv("CLAIMTRACK_MATCHING_INDEX_DIR", str(cli_env / "index"))
-    run("init-db")
-    text = "Lady Gaga said she eats Oreo cookies every single day."
-    database.initialize(open_database(os.environ["DATABASE_URL"]))
-    with database.connection_context():
-        source = create_source({"text": text}, actor=CLI).source.id
-        create_claim({"appearances": [{"source": source, "start": 0, "end": len(text)}]}, actor=CLI)
+    one_claim_stored()
     try:
         output = run("embed-claims")
         assert "embedded 1 claims" in output and "vector index saved to" in output
