@@ -103,6 +103,8 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(SEED)
     with database.connection_context():
         stored = ClaimEmbedding.select().count()
+        if min(args.sizes) < stored:
+            parser.error(f"the database already holds {stored} rows: give sizes of at least that")
         for size in sorted(args.sizes):
             started = time.perf_counter()
             if size > stored:
