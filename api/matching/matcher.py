@@ -1,7 +1,8 @@
 """Hybrid retrieval: "has this claim been checked before?"
 
-A query is prepared (api.matching.text), scored by BM25 against every claim's title + text
-(api.matching.lexical), encoded and searched among the claims' vectors (api.matching.vectors);
+A query is prepared (api.matching.text), scored by BM25 against the claims holding its rarer
+terms (api.matching.lexical; the postings in memory or in the database's full-text index),
+encoded and searched among the claims' vectors (api.matching.vectors);
 the best CANDIDATES of each list are pooled, and each pooled claim gets a score in 0..1 from
 the fusion model (api.matching.fusion). Matches come back best first.
 """
@@ -88,6 +89,7 @@ class Matcher:
                     encoder=encoder, fusion=fusion, candidates=candidates, threads=1)
         self.ids = [claim.id for claim in self.claims]
         self._by_key = False
+        self._key_of_id = {claim_id: i for i, claim_id in enumerate(self.ids)}
 
     @classmethod
     def from_stored(
@@ -165,8 +167,7 @@ class Matcher:
         """Postings keys of these claim ids (unknown ids are ignored)."""
         if self._by_key:
             return set(claim_ids)
-        index = {claim_id: i for i, claim_id in enumerate(self.ids)}
-        return {index[i] for i in claim_ids if i in index}
+        return {self._key_of_id[i] for i in claim_ids if i in self._key_of_id}
 
     def lexical(self, prepared: str, k: int, exclude: Collection[Hashable] = ()) -> list[tuple[Hashable, float]]:
         """The top `k` claim ids by BM25 for a prepared query, best first, with their scores."""
