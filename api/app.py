@@ -20,6 +20,7 @@ from api.idempotency import init_idempotency
 import api.jobs.kinds  # noqa: F401  every job kind, so that who may see which is known
 from api.jobs import queue
 from api.services import delivery, jobs
+from api.services import matching as matching_service
 from api.openapi import complete_spec
 from api.ratelimit import init_rate_limits
 from api.web import LimitStreamedBodies, init_web
@@ -133,6 +134,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
 
     jobs.configure(lease_seconds=config.job_lease_seconds, max_attempts=config.job_max_attempts)
+    matching_service.configure(index_dir=config.matching_index_dir)
     delivery.configure(config)
     db = bind(open_database(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms))
     queue.configure(config, db)

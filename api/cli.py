@@ -602,9 +602,13 @@ def import_(file):
 
 
 @main.command("embed-claims")
-def embed_claims():
+@click.option("--threads", type=int, default=1, show_default=True,
+              help="threads building the vector index (with CLAIMTRACK_MATCHING_INDEX_DIR)")
+def embed_claims(threads):
     """Compute the matching data (sentence vector, BM25 terms) of every claim that has none or
-    whose text or source title changed since (what the matching job does), with progress."""
+    whose text or source title changed since (what the matching job does), with progress; then,
+    with CLAIMTRACK_MATCHING_INDEX_DIR set, save the vector index there for the API's processes
+    to map."""
     from tqdm import tqdm
 
     from api.db import database
@@ -616,7 +620,10 @@ def embed_claims():
                 bar.total = total
                 bar.update(done - bar.n)
             done = matching.embed_stale(progress=progress)
-    click.echo(f"embedded {done} claims")
+        click.echo(f"embedded {done} claims")
+        saved = matching.save_vector_index(threads=threads, force=bool(done))
+    if saved:
+        click.echo(f"vector index saved to {saved}")
 
 
 if __name__ == "__main__":  # `python -m api.cli`: how the supervisor starts its children

@@ -102,6 +102,10 @@ def main(argv=None) -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--vectors-from")
     parser.add_argument("--splits", nargs="+", default=["dev", "train"])
+    parser.add_argument("--save-run", type=Path, help="write every answer (vclaim ids and scores, per split and query) "
+                                                      "to this JSON file")
+    parser.add_argument("--compare-with", type=Path, help="a --save-run file of another database: count the queries "
+                                                          "whose top-5 ids are identical, and the largest score difference")
     args = parser.parse_args(argv)
 
     app = create_app(Config(database_url=args.database, rate_limit_per_minute=0, auth_failures_per_minute=0))
@@ -128,22 +132,40 @@ def main(argv=None) -> int:
 
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
+    saved: dict = {}
     for split in args.splits:
         queries, qrels = read_split(args.folder, split)
-        run, times = {}, []
+        run, times, scored = {}, [], saved.setdefault(split, {})
         for query in queries:
             started = time.perf_counter()
             response = client.post("/v1/claims/matches", json={"text": query["text"], "limit": 5}, headers=headers)
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.json
             run[query["query_id"]] = [names[item["claim"]["id"]] for item in response.json["data"]]
+            scored[query["query_id"]] = [[names[item["claim"]["id"]], item["score"]] for item in response.json["data"]]
         times.sort()
         print(json.dumps({
             "split": split, "queries": len(queries), "database": database.obj.__class__.__name__,
             "map_at_5": round(map_at_k(run, qrels), 4), "recall_at_1": round(recall_at_k(run, qrels, 1), 4),
             "p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
         }))
+    if args.save_run:
+        args.save_run.write_text(json.dumps(saved), encoding="utf-8")
+    if args.compare_with:
+        print(json.dumps(compare(saved, json.loads(args.compare_with.read_text(encoding="utf-8")))))
     return 0
+
+
+def compare(ours: dict, theirs: dict) -> dict:
+    """Per split: queries answered by both, how many with identical top-5 ids (in order), and the
+    largest difference between the scores of the same rank."""
+    out = {}
+    for split, answers in ours.items():
+        common = [qid for qid in answers if qid in theirs.get(split, {})]
+        same = sum([c for c, _ in answers[qid]] == [c for c, _ in theirs[split][qid]] for qid in common)
+        diff = max((abs(a[1] - b[1]) for qid in common for a, b in zip(answers[qid], theirs[split][qid])), default=0.0)
+        out[split] = {"queries": len(common), "identical_top5_ids": same, "max_score_difference": diff}
+    return out
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ from api.app import create_app
 from api.config import Config
 from api.db import database
 from api.matching import Matcher
+from api.matching.lexical import MemoryPostings
+from api.matching.vectors import VectorIndex
 from tools.matching_eval import map_at_k, read_jsonl, read_split
 
 NOISE = 0.02
@@ -64,6 +66,17 @@ def synthesise(ids, vectors, terms, size, seed=16):
     return list(range(size)), out_vectors, out_terms
 
 
+def timed(matcher, queries, names, real):
+    """Sorted milliseconds of each query, and its top 5 as vclaim ids (None for a synthetic copy)."""
+    times, run = [], {}
+    for query in queries:
+        t = time.perf_counter()
+        found = matcher.match(query["text"], limit=1000)
+        times.append((time.perf_counter() - t) * 1000)
+        run[query["query_id"]] = [names.get(m.claim_id) if m.claim_id < real else None for m in found[:5]]
+    return sorted(times), run
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
@@ -73,38 +86,49 @@ def main(argv=None) -> int:
     parser.add_argument("--expansion-add", type=int, default=None,
                         help="HNSW build breadth (production: api.matching.vectors.EXPANSION_ADD, 128); lower "
                              "builds faster, the query's breadth (EXPANSION_SEARCH) is unchanged")
+    parser.add_argument("--save-dir", type=Path, help="also save each size's index here, open it memory-mapped "
+                                                      "(what a process does with CLAIMTRACK_MATCHING_INDEX_DIR) and "
+                                                      "time the opening and the same queries on it")
     args = parser.parse_args(argv)
     if args.expansion_add:
         import api.matching.vectors
         api.matching.vectors.EXPANSION_ADD = args.expansion_add
     app = create_app(Config(database_url=args.database, rate_limit_per_minute=0, auth_failures_per_minute=0))
     database.initialize(app.extensions["claimtrack_db"])
+    from api.models import ClaimEmbedding
     from api.services.matching import _rows
 
     with database.connection_context():
-        ids, vectors, terms = _rows()
+        ids, vectors = _rows()
+        stored = dict(ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.terms).tuples())
+        terms = [stored[pk].split() for pk in ids]
     names = {i: row["vclaim_id"] for i, row in enumerate(read_jsonl(args.folder / "vclaims.jsonl"))}
     queries, qrels = read_split(args.folder, "dev")
     queries = queries[:args.queries]
     for size in args.sizes:
         started = time.perf_counter()
         positions, synthetic_vectors, synthetic_terms = synthesise(ids, vectors, terms, size)
-        matcher = Matcher.from_stored(positions, synthetic_vectors, synthetic_terms, threads=2)
+        matcher = Matcher.from_stored(positions, synthetic_vectors, MemoryPostings(synthetic_terms), threads=2)
         built = time.perf_counter() - started
-        times, run = [], {}
-        for query in queries:
-            t = time.perf_counter()
-            found = matcher.match(query["text"], limit=1000)
-            times.append((time.perf_counter() - t) * 1000)
-            run[query["query_id"]] = [names.get(m.claim_id % len(ids)) if m.claim_id < len(ids) else None
-                                      for m in found[:5]]
-        times.sort()
+        times, run = timed(matcher, queries, names, len(ids))
         from api.matching import vectors as hnsw
-        print(json.dumps({"claims": size, "expansion_add": hnsw.EXPANSION_ADD, "build_s": round(built, 1), "queries": len(queries),
-                          "p50_ms": round(statistics.median(times), 1),
-                          "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-                          "map_at_5_dev": round(map_at_k(run, {q["query_id"]: qrels[q["query_id"]] for q in queries}), 4)}),
-              flush=True)
+        result = {"claims": size, "expansion_add": hnsw.EXPANSION_ADD, "build_s": round(built, 1),
+                  "queries": len(queries), "p50_ms": round(statistics.median(times), 1),
+                  "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+                  "map_at_5_dev": round(map_at_k(run, {q["query_id"]: qrels[q["query_id"]] for q in queries}), 4)}
+        if args.save_dir:
+            args.save_dir.mkdir(parents=True, exist_ok=True)
+            path = str(args.save_dir / f"scale-{size}.usearch")
+            matcher.vectors.save(path)
+            started = time.perf_counter()
+            opened = VectorIndex.open(path)
+            result["mapped_open_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            mapped = Matcher.from_stored(positions, opened, matcher.postings)
+            mapped_times, mapped_run = timed(mapped, queries, names, len(ids))
+            result["mapped_p50_ms"] = round(statistics.median(mapped_times), 1)
+            result["mapped_same_top5"] = sum(mapped_run[q] == run[q] for q in run)
+            del mapped, opened
+        print(json.dumps(result), flush=True)
         del matcher
     return 0
 

@@ -206,7 +206,8 @@ def test_evaluate_scores_a_checkworthiness_tsv_with_a_reliability_table(tmp_path
     assert sum(b["n"] for b in report["calibration"]["bins"]) == 2
 
 
-def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
+def one_claim_stored() -> None:
+    """A database made by init-db holding one claim (through the services), for embed-claims."""
     from api.db import database, open_database
     from api.services.audit import CLI
     from api.services.claims import create_claim
@@ -217,8 +218,25 @@ def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
     with database.connection_context():
         source = create_source({"text": text}, actor=CLI).source.id
         create_claim({"appearances": [{"source": source, "start": 0, "end": len(text)}]}, actor=CLI)
+
+
+def test_embed_claims_embeds_what_is_missing_and_then_nothing(cli_env):
+    one_claim_stored()
     assert "embedded 1 claims" in run("embed-claims")
     assert "embedded 0 claims" in run("embed-claims")
+
+
+def test_embed_claims_saves_the_vector_index_when_a_directory_is_set(cli_env, monkeypatch):
+    from api.services import matching
+    monkeypatch.setenv("CLAIMTRACK_MATCHING_INDEX_DIR", str(cli_env / "index"))
+    one_claim_stored()
+    try:
+        output = run("embed-claims")
+        assert "embedded 1 claims" in output and "vector index saved to" in output
+        assert len(list((cli_env / "index").glob("*.usearch"))) == 1
+        assert "vector index saved" not in run("embed-claims")  # nothing changed since
+    finally:
+        matching.configure(index_dir=None)
 
 
 def test_import_is_a_job_the_command_runs_and_records_with_its_progress(cli_env, monkeypatch):

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from api.matching.encoder import get_encoder
-from api.matching.matcher import Claim, Matcher, top_k
+from api.matching.matcher import Claim, Matcher
 from api.matching.text import prepare_query
 
 DEFAULT_CACHE = Path(".cache/matching")
@@ -153,8 +153,7 @@ def runs(matcher: Matcher, queries: Sequence[dict], qrels: Qrels, k: int = 50) -
         others = matcher.match(text, limit=1, exclude=qrels.get(qid, set()))
         out["top_unanswered"][qid] = others[0].score if others else 0.0
         prepared = prepare_query(text)
-        bm25 = matcher.lexical.scores(prepared)
-        out["bm25"][qid] = [ids[i] for i in top_k(bm25, k)]
+        out["bm25"][qid] = [claim_id for claim_id, _ in matcher.lexical(prepared, k)]
         nearest, _ = matcher.vectors.search(matcher.encoder.encode([prepared])[0], k)
         out["embedding"][qid] = [ids[i] for i in nearest]
     return out
@@ -185,6 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args(argv)
+    missing = [name for name in ["vclaims.jsonl"] + [f"{kind}_{split}.{ext}" for split in args.splits
+               for kind, ext in (("queries", "jsonl"), ("qrels", "tsv"))] if not (args.dataset / name).is_file()]
+    if missing:
+        print(f"matching_eval: {args.dataset} is not the claim-retrieval folder: no {', '.join(missing)}",
+              file=sys.stderr)
+        return 2
 
     started = time.perf_counter()
     matcher = build_matcher(args.dataset, args.cache)

@@ -1,7 +1,8 @@
 """Hybrid retrieval: "has this claim been checked before?"
 
-A query is prepared (api.matching.text), scored by BM25 against every claim's title + text
-(api.matching.lexical), encoded and searched among the claims' vectors (api.matching.vectors);
+A query is prepared (api.matching.text), scored by BM25 against the claims holding its rarer
+terms (api.matching.lexical; the postings in memory or in the database's full-text index),
+encoded and searched among the claims' vectors (api.matching.vectors);
 the best CANDIDATES of each list are pooled, and each pooled claim gets a score in 0..1 from
 the fusion model (api.matching.fusion). Matches come back best first.
 """
@@ -14,13 +15,19 @@ import numpy as np
 
 from api.matching.encoder import DIMENSIONS, SentenceEncoder, get_encoder
 from api.matching.fusion import FEATURES, FusionModel, shipped_fusion
-from api.matching.lexical import LexicalIndex
+from api.matching.lexical import MemoryPostings, Postings, terms, top_documents
 from api.matching.text import prepare_claim, prepare_query
 from api.matching.vectors import VectorIndex
 
 # Candidates taken from each list before fusion. On the claim-retrieval train split the
 # answer is among the top 50 of one list for 99 % of queries (tools/MATCHING.md).
 CANDIDATES = 50
+# Rows the lexical side may read per query (api.matching.lexical.top_documents' budget): the
+# documents holding the query's rarer terms, at most this many by document frequency. Chosen on the
+# claim-retrieval TRAIN split through the database (tools/MATCHING.md): MAP@5 0.8961 unlimited,
+# 0.8962 at 1,000, 0.8960 at 500, 0.8971 at 200; 500 keeps a margin. It bounds a query's reads at
+# any collection size.
+LEXICAL_BUDGET = 500
 
 
 @dataclass(frozen=True)
@@ -52,10 +59,13 @@ class Candidates:
 
 
 class Matcher:
-    """Matches texts against a fixed collection of claims, built once (O(n) to build).
+    """Matches texts against a collection of claims.
 
-    `vectors` are the claims' unit vectors in `claims` order when already computed (e.g. stored
-    by a job); else they are encoded here (about 10 ms per claim on one core).
+    Built from claims (`Matcher(claims)`: terms and vectors computed here, postings in memory) or
+    from stored data (`from_stored`: vectors given, postings read from wherever the terms are
+    stored, e.g. the database's full-text index). `vectors` are the claims' unit vectors in
+    `claims` order when already computed; else they are encoded here (about 5-10 ms per claim on
+    one core).
     """
 
     def __init__(
@@ -68,71 +78,79 @@ class Matcher:
         candidates: int = CANDIDATES,
     ) -> None:
         self.claims = list(claims)
-        self.encoder = encoder or get_encoder()
-        self._fusion = fusion
-        self.candidates = candidates
         texts = [claim.indexed_text for claim in self.claims]
+        encoder = encoder or get_encoder()
         if vectors is None:
-            vectors = self.encoder.encode(texts)
+            vectors = encoder.encode(texts)
         if len(vectors) != len(self.claims):
             raise ValueError(f"{len(vectors)} vectors for {len(self.claims)} claims")
-        self.lexical = LexicalIndex(texts)
-        self.vectors = VectorIndex(vectors)
+        # In-memory postings are keyed by position; claim ids are mapped to positions.
+        self._setup(list(range(len(self.claims))), vectors, MemoryPostings([terms(t) for t in texts]),
+                    encoder=encoder, fusion=fusion, candidates=candidates, threads=1)
         self.ids = [claim.id for claim in self.claims]
-        self._position = {claim_id: i for i, claim_id in enumerate(self.ids)}
+        self._by_key = False
+        self._key_of_id = {claim_id: i for i, claim_id in enumerate(self.ids)}
 
     @classmethod
     def from_stored(
         cls,
         ids: Sequence[Hashable],
-        vectors: np.ndarray,
-        terms: Sequence[Sequence[str]],
+        vectors: np.ndarray | VectorIndex,
+        postings: Postings,
         *,
         encoder: SentenceEncoder | None = None,
         fusion: FusionModel | None = None,
         candidates: int = CANDIDATES,
         threads: int = 1,
     ) -> "Matcher":
-        """A matcher over claims known only by id, each with its stored unit vector and its BM25
-        terms (`Matcher.terms_of(claim)`), in the same order. It answers exactly as a matcher
-        built from the claims' texts (the same terms and vectors go into the same indexes)."""
-        if not (len(ids) == len(vectors) == len(terms)):
-            raise ValueError(f"{len(ids)} ids, {len(vectors)} vectors, {len(terms)} term lists")
+        """A matcher over claims known by id (orderable: ties in BM25 go to the lower id), each
+        with its stored unit vector, in the same order (or a VectorIndex holding them at positions
+        0..n-1, e.g. one saved and mapped); `postings` gives the claims' BM25 terms by the same ids. It answers exactly as a matcher built from the claims' texts (the same terms
+        and vectors, the same scores; tests/unit/matching)."""
+        count = vectors.size if isinstance(vectors, VectorIndex) else len(vectors)
+        if len(ids) != count:
+            raise ValueError(f"{len(ids)} ids, {count} vectors")
         self = cls.__new__(cls)
         self.claims = []
-        self.encoder = encoder or get_encoder()
-        self._fusion = fusion
-        self.candidates = candidates
-        self.lexical = LexicalIndex(terms=terms)
-        self.vectors = VectorIndex(np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
-                                   if len(ids) else np.zeros((0, DIMENSIONS), dtype=np.float32), threads=threads)
+        self._setup(list(ids), vectors, postings, encoder=encoder or get_encoder(), fusion=fusion,
+                    candidates=candidates, threads=threads)
         self.ids = list(ids)
-        self._terms = [list(t) for t in terms]
-        self._position = {claim_id: i for i, claim_id in enumerate(self.ids)}
+        self._by_key = True
         return self
 
-    def upsert(self, ids: Sequence[Hashable], vectors: np.ndarray, terms: Sequence[Sequence[str]]) -> None:
-        """Add claims, or replace the stored vector and terms of claims already known, in a
-        matcher made by `from_stored` (not thread-safe: build a copy or lock). The vectors change in
-        place in the HNSW graph; BM25 is re-indexed from the terms kept in memory (about 0.1 s per
-        10 k claims). Answers then equal those of a matcher built from scratch with the same rows,
-        up to HNSW's approximation (exact at the sizes measured in tools/MATCHING.md)."""
-        if not (len(ids) == len(vectors) == len(terms)):
-            raise ValueError(f"{len(ids)} ids, {len(vectors)} vectors, {len(terms)} term lists")
+    def _setup(self, keys, vectors, postings, *, encoder, fusion, candidates, threads) -> None:
+        self.encoder = encoder
+        self._fusion = fusion
+        self.candidates = candidates
+        self.lexical_budget = LEXICAL_BUDGET
+        self.postings = postings
+        if isinstance(vectors, VectorIndex):
+            self.vectors = vectors
+        else:
+            matrix = (np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1) if len(keys)
+                      else np.zeros((0, DIMENSIONS), dtype=np.float32))
+            self.vectors = VectorIndex(matrix, threads=threads)
+        # Postings' key (claim id for stored data, position for claims) → vector position.
+        self._position = {key: i for i, key in enumerate(keys)}
+
+    def upsert(self, ids: Sequence[Hashable], vectors: np.ndarray) -> None:
+        """Add claims, or replace the vectors of claims already known, in a matcher made by
+        `from_stored` (not thread-safe: build a copy or lock); their terms are the postings'
+        business. The vectors change in place in the HNSW graph. Answers then equal those of a
+        matcher built from scratch with the same rows, up to HNSW's approximation (exact at the
+        sizes measured in tools/MATCHING.md)."""
+        if len(ids) != len(vectors):
+            raise ValueError(f"{len(ids)} ids, {len(vectors)} vectors")
         if not len(ids):
             return
         positions = []
-        for claim_id, words in zip(ids, terms):
+        for claim_id in ids:
             position = self._position.get(claim_id)
             if position is None:
                 position = self._position[claim_id] = len(self.ids)
                 self.ids.append(claim_id)
-                self._terms.append(list(words))
-            else:
-                self._terms[position] = list(words)
             positions.append(position)
         self.vectors.put(np.asarray(positions), np.asarray(vectors, dtype=np.float32))
-        self.lexical = LexicalIndex(terms=self._terms)
 
     @property
     def size(self) -> int:
@@ -145,6 +163,17 @@ class Matcher:
             self._fusion = shipped_fusion()
         return self._fusion
 
+    def _keys(self, claim_ids: Collection[Hashable]) -> set:
+        """Postings keys of these claim ids (unknown ids are ignored)."""
+        if self._by_key:
+            return set(claim_ids)
+        return {self._key_of_id[i] for i in claim_ids if i in self._key_of_id}
+
+    def lexical(self, prepared: str, k: int, exclude: Collection[Hashable] = ()) -> list[tuple[Hashable, float]]:
+        """The top `k` claim ids by BM25 for a prepared query, best first, with their scores."""
+        ranked, _ = top_documents(self.postings, terms(prepared), k, self._keys(exclude), self.lexical_budget)
+        return [(self.ids[self._position[key]], score) for key, score in ranked if key in self._position]
+
     def candidate_features(self, text: str, exclude: Collection[str] = ()) -> Candidates:
         """Pooled candidates of `text` (the top `candidates` by BM25 and by cosine) with features.
 
@@ -153,15 +182,15 @@ class Matcher:
         return self._candidates(prepare_query(text), exclude)
 
     def _candidates(self, prepared: str, exclude: Collection[str]) -> Candidates:
-        bm25 = self.lexical.scores(prepared)
-        excluded = np.array(sorted({self._position[i] for i in exclude if i in self._position}), dtype=np.int64)
-        bm25[excluded] = 0.0
+        excluded_keys = self._keys(exclude)
+        excluded = np.array(sorted(self._position[key] for key in excluded_keys if key in self._position),
+                            dtype=np.int64)
         k = min(self.candidates, self.size - len(excluded))
-        # Claims sharing no term are no lexical candidates. Selecting among the others only gives
-        # the same list (ties still by position) and keeps top_k off a mostly-zero array, where
-        # np.partition degrades (92 ms against 4 ms at 1 M scores: bench/RESULTS.md, matching).
-        positive = np.flatnonzero(bm25 > 0)
-        by_bm25 = positive[top_k(bm25[positive], k)]
+        ranked, scorer = top_documents(self.postings, terms(prepared), k, excluded_keys, self.lexical_budget)
+        # A document the postings know but this matcher has no vector for (written after the
+        # matcher's generation was read) waits for the next refresh.
+        ranked = [(key, score) for key, score in ranked if key in self._position]
+        by_bm25 = np.array([self._position[key] for key, _ in ranked], dtype=np.int64)
         query = self.encoder.encode([prepared])[0]
         by_cosine, _ = self.vectors.search(query, k + len(excluded))
         by_cosine = by_cosine[~np.isin(by_cosine, excluded)][:k]
@@ -169,8 +198,15 @@ class Matcher:
         if not len(positions):
             return Candidates(positions, np.zeros((0, len(FEATURES))))
         cosine = self.vectors.cosines(query, positions).astype(np.float64)
-        best_bm25 = float(bm25.max())
-        lexical = bm25[positions].astype(np.float64)
+        # BM25 of every pooled claim: known for the lexical candidates, read for the others.
+        bm25 = {self._position[key]: score for key, score in ranked}
+        keys = self._keys_at(positions)
+        missing = [keys[p] for p in positions.tolist() if p not in bm25]
+        if missing and scorer.weights:
+            for key, document in self.postings.terms_of(missing).items():
+                bm25[self._position[key]] = scorer.score(document)
+        lexical = np.array([bm25.get(p, 0.0) for p in positions.tolist()], dtype=np.float64)
+        best_bm25 = ranked[0][1] if ranked else 0.0
         bm25_rr = _reciprocal_ranks(by_bm25, positions)
         cosine_rr = _reciprocal_ranks(by_cosine, positions)
         columns = {
@@ -182,6 +218,12 @@ class Matcher:
             "cosine_rr": cosine_rr,
         }
         return Candidates(positions, np.column_stack([columns[name] for name in FEATURES]))
+
+    def _keys_at(self, positions: np.ndarray) -> dict[int, Hashable]:
+        """Postings key of each vector position."""
+        if self._by_key:
+            return {int(p): self.ids[int(p)] for p in positions}
+        return {int(p): int(p) for p in positions}
 
     def match(self, text: str, limit: int = 10, exclude: Collection[str] = ()) -> list[Match]:
         """The `limit` claims `text` most likely repeats, best first (ties by collection order),
@@ -195,20 +237,6 @@ class Matcher:
         order = np.lexsort((pooled.positions, -scores))[:limit]
         cosine = pooled.features[:, FEATURES.index("cosine")]
         return [Match(self.ids[pooled.positions[i]], float(scores[i]), float(cosine[i])) for i in order]
-
-
-def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k highest scores, best first, ties by position; O(n + k log k)."""
-    if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    if k < len(scores):
-        # Everything scoring at least the k-th best, so ties at the cut are broken by position.
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        candidates = np.flatnonzero(scores >= kth)
-    else:
-        candidates = np.arange(len(scores))
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order][:k].astype(np.int64)
 
 
 def _reciprocal_ranks(ranked: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 Pure functions, no I/O. Offsets are not kept: the prepared text only feeds the lexical
 scorer and the sentence encoder, never a span. Case and accents are left to them: BM25
-lower-cases (bm25s' tokenizer) and the encoder's tokenizer lower-cases and strips accents
+lower-cases (api.matching.lexical.terms) and the encoder's tokenizer lower-cases and strips accents
 (BERT's normaliser). api.domain.text.fold_search is not applied here yet: the numbers in
 tools/MATCHING.md were measured without it (using it means retraining the fusion).
 """

@@ -1,4 +1,5 @@
-"""What the matcher stores (migration 0008): each claim's vector and BM25 terms, and a counter."""
+"""What the matcher stores (migrations 0008, 0009): each claim's vector and BM25 terms (also in the
+database's full-text index), the terms' document frequencies, and counters."""
 from __future__ import annotations
 
 import peewee
@@ -28,10 +29,25 @@ class ClaimEmbedding(peewee.Model):
 
 
 class MatchingState(peewee.Model):
-    """One row (id 1): `generation` goes up with every change to claim_embedding."""
+    """One row (id 1): `generation` goes up with every write to claim_embedding by embed_claims."""
 
     id = peewee.BigIntegerField(primary_key=True)
     generation = peewee.BigIntegerField(default=0)
+    # Kept by triggers on claim_embedding (migration 0009): rows, and their terms counted with repeats.
+    documents = peewee.BigIntegerField(default=0)
+    total_length = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class MatchingTerm(peewee.Model):
+    """How many claim_embedding rows hold each term (kept by triggers, migration 0009; a term no
+    row holds any more stays with df 0)."""
+
+    term = peewee.TextField(primary_key=True)
+    df = peewee.BigIntegerField(default=0)
 
     class Meta:
         database = database

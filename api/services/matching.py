@@ -5,15 +5,22 @@ Two halves:
 - **Writing** (off the request path: a job, `claimtrack embed-claims`, tests). `embed_claims`
   computes each claim's matching data from its indexed text, the title of the source of its
   first appearance followed by its text (api.matching.text.prepare_claim): the unit vector
-  (api.matching.encoder, about 5-10 ms a claim on one core) and the stemmed BM25 terms. It stores
-  them in `claim_embedding` with the model's name and the text's sha256, and raises
-  `matching_state.generation` in the same transaction.
-- **Reading** (a request). Each process keeps one in-memory api.matching.Matcher per database,
-  built from every stored row (usearch HNSW over the vectors, bm25s over the terms). Before each
-  query it reads the generation (one primary-key read) and rebuilds when it moved. Scoring is done
-  entirely in our code from the stored rows, so SQLite and PostgreSQL give the same ids and the same
-  scores. Deleted claims drop out at once: their rows go with them (ON DELETE CASCADE), and the
-  candidates are read back from the claim table.
+  (api.matching.encoder, about 5-10 ms a claim on one core) and the stemmed BM25 terms
+  (api.matching.lexical.terms). It stores them in `claim_embedding` with the model's name and the
+  text's sha256, and raises `matching_state.generation` in the same transaction. Triggers
+  (migration 0009) put the terms in the database's full-text index (FTS5 on SQLite, a GIN-indexed
+  tsvector on PostgreSQL) and keep BM25's statistics (`matching_term.df`, `matching_state.documents`
+  and `total_length`) in that transaction too.
+- **Reading** (a request). The lexical side is read from the database at each query
+  (`DatabasePostings`): the statistics of the query's terms, then the rows the full-text index
+  finds for the query's rarest terms, at most api.matching.matcher.LEXICAL_BUDGET of them
+  (api.matching.lexical.top_documents). BM25 is computed in our code from those rows and the
+  stored statistics, so SQLite and PostgreSQL give the same candidates and the same scores
+  (FTS5's bm25() and PostgreSQL's ts_rank differ, and ts_rank has no idf). The vector side is
+  an in-memory usearch HNSW index per process and database, built from the stored vectors;
+  before each query the process reads the generation (one primary-key read) and takes in the rows
+  written since. Deleted claims drop out at once: their rows go with them (ON DELETE CASCADE),
+  and the candidates are read back from the claim table.
 
 Claims without stored data yet (new, or edited since) are not found until embedded: the
 extraction's auto-link and `GET /v1/claims/{id}/matches` embed the claim they start from first.
@@ -21,22 +28,25 @@ extraction's auto-link and `GET /v1/claims/{id}/matches` embed the claim they st
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from peewee import JOIN, fn
 
-from api.db import database
+from api.db import database, is_postgres
 from api.domain.errors import NotFound
 from api.domain.ids import encode_id
 from api.domain.verdicts import UNREVIEWED
 from api.matching import Matcher
 from api.matching.encoder import DIMENSIONS, get_encoder
-from api.matching.lexical import LexicalIndex
+from api.matching.lexical import Statistics, terms
+from api.matching.vectors import VectorIndex
 from api.matching.text import prepare_claim
-from api.models import Appearance, Claim, ClaimEmbedding, MatchingState, Source, utcnow
+from api.models import Appearance, Claim, ClaimEmbedding, MatchingState, MatchingTerm, Source, utcnow
 from api.services.claims import ClaimDetails, claim_details
 
 # When a newly extracted claim becomes an appearance of an existing one instead of a claim of its
@@ -131,12 +141,12 @@ def embed_claims(ids: Iterable[int]) -> int:
     # Stamped before the texts are read: an edit made meanwhile is newer, so the claim stays stale.
     now = utcnow()
     texts = indexed_texts(ids)
-    encoder, lexical, model = get_encoder(), _terms_index(), model_name()
+    encoder, model = get_encoder(), model_name()
     order = sorted(texts)
     vectors = encoder.encode([texts[pk] for pk in order])
     rows = [{"claim": pk, "model": model, "text_sha256": _sha(texts[pk]),
              "vector": np.ascontiguousarray(vectors[i], dtype="<f4").tobytes(),
-             "terms": " ".join(lexical.terms(texts[pk])), "updated_at": now} for i, pk in enumerate(order)]
+             "terms": " ".join(terms(texts[pk])), "updated_at": now} for i, pk in enumerate(order)]
     with database.atomic():
         existing = {pk for pk, in Claim.select(Claim.id).where(Claim.id.in_(order)).tuples()}
         rows = [row for row in rows if row["claim"] in existing]
@@ -161,19 +171,6 @@ def embed_stale(ids: Iterable[int] | None = None, *, progress=None) -> int:
     return done
 
 
-_lexical_lock = threading.Lock()
-_lexical: LexicalIndex | None = None
-
-
-def _terms_index() -> LexicalIndex:
-    """An empty LexicalIndex, used only for its tokenizer (the terms BM25 counts)."""
-    global _lexical
-    with _lexical_lock:
-        if _lexical is None:
-            _lexical = LexicalIndex([])
-        return _lexical
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading
 
@@ -183,6 +180,7 @@ class _Built:
     generation: int  # every row written at or before this generation is in `matcher`
     matcher: Matcher | None  # None: nothing stored yet
     added: int = 0  # rows upserted since the full build
+    mapped: int | None = None  # generation of the saved index file mapped, if one is
 
 
 _build_lock = threading.Lock()
@@ -199,38 +197,164 @@ def _generation() -> int:
 
 
 def _rows(after: int | None = None):
-    """(ids, float32 vectors, term lists) of the stored rows of this model, by claim id; only
-    those written after generation `after` when given."""
-    query = (ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.vector, ClaimEmbedding.terms)
+    """(ids, float32 vectors) of the stored rows of this model, by claim id; only those written
+    after generation `after` when given."""
+    query = (ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.vector)
              .where(ClaimEmbedding.model == model_name()).order_by(ClaimEmbedding.claim))
     if after is not None:
         query = query.where(ClaimEmbedding.generation > after)
-    ids, vectors, terms = [], [], []
-    for pk, vector, words in query.tuples().iterator():
+    ids, vectors = [], []
+    for pk, vector in query.tuples().iterator():
         ids.append(pk)
         vectors.append(bytes(vector))
-        terms.append(words.split())
     matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), DIMENSIONS)
-    return ids, matrix, terms
+    return ids, matrix
+
+
+class DatabasePostings:
+    """The claims' BM25 terms as the bound database stores them (api.matching.lexical.Postings),
+    by claim key. Every call is one query on the current connection; nothing is cached, so a
+    row written by another process is seen at once."""
+
+    def statistics(self, wanted) -> Statistics:
+        """N and the total length from matching_state, df from matching_term (one query each)."""
+        row = (MatchingState.select(MatchingState.documents, MatchingState.total_length)
+               .where(MatchingState.id == 1).tuples().first()) or (0, 0)
+        frequencies = dict(MatchingTerm.select(MatchingTerm.term, MatchingTerm.df)
+                           .where(MatchingTerm.term.in_(sorted(wanted)) & (MatchingTerm.df > 0)).tuples()) if wanted else {}
+        return Statistics(row[0], row[1], frequencies)
+
+    def containing(self, terms, limit: int | None = None):
+        """(claim key, terms) of the rows whose terms include any of `terms` (all, or the `limit`
+        with the lowest claim keys), found through the full-text index in one query: FTS5 MATCH on
+        SQLite, the GIN index on `lexemes @@ tsquery` on PostgreSQL. Each term is quoted, so it is
+        looked up as a whole word whatever it spells (terms hold only word characters: no quote
+        can occur in one)."""
+        if not terms:
+            return []
+        limit_sql = "" if limit is None else f" LIMIT {int(limit)}"
+        if is_postgres():
+            query = " | ".join(f"'{term}'" for term in terms)
+            cursor = database.execute_sql(
+                "SELECT claim_id, terms FROM claim_embedding WHERE lexemes @@ %s::tsquery ORDER BY claim_id"
+                + limit_sql, (query,))
+        else:
+            query = " OR ".join(f'"{term}"' for term in terms)
+            cursor = database.execute_sql(
+                "SELECT e.claim_id, e.terms FROM claim_embedding_fts f JOIN claim_embedding e ON e.claim_id = f.rowid "
+                "WHERE claim_embedding_fts MATCH ? ORDER BY f.rowid" + limit_sql, (query,))
+        return [(pk, words.split()) for pk, words in cursor]
+
+    def terms_of(self, ids):
+        """Terms of the rows of these claim keys (by primary key)."""
+        return {pk: words.split() for pk, words in ClaimEmbedding.select(ClaimEmbedding.claim, ClaimEmbedding.terms)
+                .where(ClaimEmbedding.claim.in_(list(ids))).tuples()}
 
 
 def _build() -> _Built:
-    """Read every stored row and build a Matcher: O(n) reads, O(n log n) for the HNSW graph
-    (about 5 s for 14 k claims on an idle core)."""
+    """A Matcher for the stored vectors. With an index directory configured and an index saved
+    there: that file, memory-mapped (milliseconds, pages shared by every process), plus the rows
+    written since it was saved. Else every stored vector is read and the HNSW graph built: O(n)
+    reads, O(n log n) for the graph (about 5 s for 14 k claims on an idle core). The lexical side
+    needs no build: it is read from the database at each query."""
     generation = _generation()  # read first: rows committed meanwhile are read again later
-    ids, vectors, terms = _rows()
-    return _Built(generation, Matcher.from_stored(ids, vectors, terms) if ids else None)
+    saved = _saved_indexes(generation)
+    if saved:
+        mapped, path = saved[-1]
+        ids = np.load(_keys_path(path)).tolist()
+        matcher = Matcher.from_stored(ids, VectorIndex.open(str(path)), DatabasePostings())
+        return _refresh(_Built(mapped, matcher, mapped=mapped), generation)
+    ids, vectors = _rows()
+    return _Built(generation, Matcher.from_stored(ids, vectors, DatabasePostings()) if ids else None)
 
 
 def _refresh(built: _Built, generation: int) -> _Built:
     """Bring `built` up to `generation`: the rows written since, upserted in place, or a full build
-    when nothing was built yet or many rows changed."""
-    if (built.matcher is None or built.added > _REBUILD_SHARE * built.matcher.size
+    when nothing was built yet or many rows changed. A mapped index is mapped again when a newer
+    file was saved; until then rows written since go beside it (deleted claims stay in its graph
+    and are dropped when candidates are read back from the claim table)."""
+    if built.mapped is not None:
+        saved = _saved_indexes(generation)
+        if saved and saved[-1][0] > built.mapped:
+            return _build()
+    elif (built.matcher is None or built.added > _REBUILD_SHARE * built.matcher.size
             or ClaimEmbedding.select().count() < built.matcher.size):  # claims were deleted
         return _build()
-    ids, vectors, terms = _rows(after=built.generation)
-    built.matcher.upsert(ids, vectors, terms)
-    return _Built(generation, built.matcher, built.added + len(ids))
+    ids, vectors = _rows(after=built.generation)
+    built.matcher.upsert(ids, vectors)
+    return _Built(generation, built.matcher, built.added + len(ids), built.mapped)
+
+
+# ---------------------------------------------------------------------------------------------
+# The saved vector index (CLAIMTRACK_MATCHING_INDEX_DIR)
+
+_index_dir: Path | None = None
+# A new index is saved when the rows written since the newest saved one exceed this share of it.
+SAVE_SHARE = 0.05
+
+
+def configure(*, index_dir: str | None) -> None:
+    """Where saved vector indexes live (one directory per database; None: none are saved, each
+    process builds its own graph). Called by api.app.create_app from Config.matching_index_dir."""
+    global _index_dir
+    _index_dir = Path(index_dir) if index_dir else None
+
+
+def _index_prefix() -> str:
+    return f"vectors-{model_name().split(':')[-1]}-g"
+
+
+def _keys_path(path: Path) -> Path:
+    return path.with_suffix(".keys.npy")
+
+
+def _saved_indexes(generation: int | None = None) -> list[tuple[int, Path]]:
+    """(generation, path) of the saved indexes of this model, oldest first; only those saved at or
+    before `generation` when given (a file from the future belongs to another database)."""
+    if _index_dir is None or not _index_dir.is_dir():
+        return []
+    prefix, found = _index_prefix(), []
+    for path in _index_dir.glob(f"{prefix}*.usearch"):
+        number = path.name[len(prefix):-len(".usearch")]
+        if number.isdigit() and _keys_path(path).is_file() and (generation is None or int(number) <= generation):
+            found.append((int(number), path))
+    return sorted(found)
+
+
+def save_vector_index(*, threads: int = 1, force: bool = False) -> Path | None:
+    """Build the HNSW graph of every stored vector of this model and save it in the index directory,
+    with its claim keys, named by the generation read before the rows (rows written later are
+    taken in by each process as a delta), then raise the generation so that every process maps
+    it at its next query. Only when no index is saved yet, or the rows written
+    since the newest exceed SAVE_SHARE of it, unless `force`. Older files but the previous one are
+    removed (a process still mapping one keeps its pages). Returns the new file, or None when
+    none was written (no directory configured, nothing stored, nothing to do). For a job or a
+    command: the build takes minutes at 1 M claims."""
+    if _index_dir is None:
+        return None
+    generation = _generation()
+    saved = _saved_indexes()
+    if saved and not force:
+        newer = ClaimEmbedding.select().where(ClaimEmbedding.generation > saved[-1][0]).count()
+        if newer <= SAVE_SHARE * len(np.load(_keys_path(saved[-1][1]), mmap_mode="r")):
+            return None
+    ids, vectors = _rows()
+    if not ids:
+        return None
+    _index_dir.mkdir(parents=True, exist_ok=True)
+    path = _index_dir / f"{_index_prefix()}{generation:012d}.usearch"
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    VectorIndex(vectors, threads=threads).save(str(partial))
+    with open(_keys_path(partial), "wb") as out:  # np.save would add its own suffix
+        np.save(out, np.asarray(ids, dtype=np.int64))
+    os.replace(_keys_path(partial), _keys_path(path))  # keys first: an index is listed only with its keys
+    os.replace(partial, path)
+    for _, old in _saved_indexes()[:-2]:
+        old.unlink(missing_ok=True)
+        _keys_path(old).unlink(missing_ok=True)
+    # Processes look for a newer file when the generation moves: move it.
+    MatchingState.update(generation=MatchingState.generation + 1).where(MatchingState.id == 1).execute()
+    return path
 
 
 def current_matcher() -> Matcher | None:

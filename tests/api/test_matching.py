@@ -97,6 +97,24 @@ def test_a_deleted_claim_is_never_matched_again(api, checks):
     assert checks[1] not in ids
 
 
+def test_a_deleted_claim_leaves_the_full_text_index_and_the_bm25_statistics(api, checks):
+    """The lexical side is read from the database at each query: the delete's cascade takes the
+    claim's terms out of the full-text index and its counts out of the statistics at once."""
+    postings = matching.DatabasePostings()
+    with database.connection_context():
+        assert [pk for pk, _ in postings.containing(["eiffel"])] and postings.statistics({"eiffel"}).documents == 6
+    assert api.delete(f"/v1/claims/{checks[5]}", role="admin").status_code == 204
+    with database.connection_context():
+        assert list(postings.containing(["eiffel"])) == []
+        after = postings.statistics({"eiffel", "tower"})
+    assert after.documents == 5 and after.frequencies == {"tower": 1}  # the 5G towers' claim
+
+
+def test_a_word_only_one_claim_holds_finds_that_claim_first(api, checks):
+    data = matches(api, {"text": "eiffel"}).json["data"]
+    assert data[0]["claim"]["id"] == checks[5]
+
+
 def test_an_edited_claim_is_matched_by_its_new_text_once_embedded_again(api, checks):
     changed = api.patch(f"/v1/claims/{checks[5]}", json={"text": "Kangaroos can jump over the Sydney Opera House."})
     assert changed.status_code == 200

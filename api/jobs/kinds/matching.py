@@ -8,7 +8,10 @@ request path (api.services.matching).
   or whose text or source title changed since (claims created or edited by hand, imported, …).
   It reads only what changed since the data was computed (timestamps, then sha256), so an idle
   sweep is one query. `CLAIMTRACK_MATCHING_SWEEP=0` turns it off (the test suite does, so that
-  no test sees claims embedded behind its back).
+  no test sees claims embedded behind its back). With `CLAIMTRACK_MATCHING_INDEX_DIR` set it then
+  saves the vector index there when none is saved yet or the rows written since the newest exceed
+  5 % of it (api.services.matching.save_vector_index), so that request processes map it instead of
+  each building the graph.
 """
 from __future__ import annotations
 
@@ -36,6 +39,9 @@ def sweep() -> int:
         return 0
     with database.connection_context():
         done = matching.embed_stale()
+        saved = matching.save_vector_index()
     if done:
         log.info("matching: embedded %d claims", done)
+    if saved:
+        log.info("matching: vector index saved to %s", saved)
     return done

@@ -69,3 +69,11 @@ def test_claim_vectors_are_computed_once_then_read_from_the_cache(tmp_path):
     np.save(cached, np.zeros_like(first))  # what is read back now is the file, not a new encoding
     assert not claim_vectors(claims, tmp_path).any()
     assert claim_vectors(claims[:1], tmp_path).any()  # other texts, another file
+
+
+def test_a_wrong_dataset_folder_is_one_line_and_exit_status_2(tmp_path, capsys):
+    from tools.matching_eval import main
+
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not the claim-retrieval folder" in err and "vclaims.jsonl" in err

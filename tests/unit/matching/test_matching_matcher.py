@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from api.matching import Claim, Matcher
-from api.matching.matcher import top_k
+from api.matching.lexical import MemoryPostings, Statistics, terms
 
 CLAIMS = [
     Claim("c-cats", "Cats are injured after seeking warmth in the wheel wells of cars.", "Bang or honk to save cats?"),
@@ -12,6 +12,23 @@ CLAIMS = [
     Claim("c-summit", "The Anchorage meeting was the first US-Russia summit in four years.", None),
     Claim("c-stamps", "Alabama Republicans want to deny food stamps to people who own a car.", "Food stamps and cars"),
 ]
+
+
+class KeyedPostings:
+    """Postings by claim id, as the database keeps them (by claim key)."""
+
+    def __init__(self, documents):
+        self.documents = documents
+
+    def statistics(self, wanted):
+        return Statistics(len(self.documents), sum(map(len, self.documents.values())),
+                          {t: sum(t in d for d in self.documents.values()) for t in wanted})
+
+    def containing(self, terms, limit=None):
+        return sorted((key, d) for key, d in self.documents.items() if set(terms) & set(d))[:limit]
+
+    def terms_of(self, ids):
+        return {key: self.documents[key] for key in ids if key in self.documents}
 
 
 @pytest.fixture(scope="module")
@@ -81,28 +98,21 @@ def test_an_empty_collection_matches_nothing():
     assert Matcher([]).match("Bank of America will shut down for a week") == []
 
 
-def test_top_k_is_best_first_with_ties_broken_by_position():
-    scores = np.array([0.5, 2.0, 0.5, 3.0, 0.5, 0.0])
-    assert top_k(scores, 3).tolist() == [3, 1, 0]
-    assert top_k(scores, 4).tolist() == [3, 1, 0, 2]
-    assert top_k(scores, 10).tolist() == [3, 1, 0, 2, 4, 5]
-    assert top_k(scores, 0).tolist() == []
-
-
 def test_a_matcher_from_stored_vectors_and_terms_answers_as_one_built_from_the_texts(matcher):
     """What api.services.matching stores per claim (unit vector, BM25 terms) is all a matcher needs."""
     texts = [claim.indexed_text for claim in CLAIMS]
-    stored = Matcher.from_stored([claim.id for claim in CLAIMS], matcher.encoder.encode(texts),
-                                 [matcher.lexical.terms(text) for text in texts])
+    ids = [claim.id for claim in CLAIMS]
+    postings = KeyedPostings(dict(zip(ids, [terms(text) for text in texts])))
+    stored = Matcher.from_stored(ids, matcher.encoder.encode(texts), postings)
     for query in ("Gaga oreo cookies", "food stamps if you own a car", "honk for cats", "summit in Anchorage"):
         assert stored.match(query, limit=5) == matcher.match(query, limit=5)
         assert stored.match(query, exclude=["c-oreo"]) == matcher.match(query, exclude=["c-oreo"])
 
 
 def test_a_matcher_from_nothing_stored_matches_nothing():
-    assert Matcher.from_stored([], np.zeros((0, 384), dtype=np.float32), []).match("anything") == []
+    assert Matcher.from_stored([], np.zeros((0, 384), dtype=np.float32), MemoryPostings()).match("anything") == []
 
 
 def test_stored_ids_and_vectors_must_line_up():
     with pytest.raises(ValueError):
-        Matcher.from_stored(["a", "b"], np.zeros((1, 384), dtype=np.float32), [["x"], ["y"]])
+        Matcher.from_stored(["a", "b"], np.zeros((1, 384), dtype=np.float32), MemoryPostings([["x"], ["y"]]))

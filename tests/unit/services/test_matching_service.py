@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from api.matching import Claim as CoreClaim, Matcher
-from api.matching.lexical import LexicalIndex
-from api.models import AuditEntry, Claim, ClaimEmbedding
+from api.matching.lexical import terms
+from api.models import AuditEntry, Claim, ClaimEmbedding, MatchingState, MatchingTerm
 from api.services import matching
 from api.services.claims import create_claim, get_claim, update_claim
 from api.services import jobs
@@ -45,9 +45,47 @@ def test_stored_vectors_and_terms_are_those_of_the_title_and_text(checks):
     assert matching.indexed_texts([checks[1]]) == {checks[1]: text}
     vector = np.frombuffer(row.vector, dtype="<f4")
     assert vector.shape == (384,) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
-    assert row.terms.split() == LexicalIndex([]).terms(text)  # stemmed, stop words out: "vaccin", "peopl"
+    assert row.terms.split() == terms(text)  # stemmed, stop words out: "vaccin", "peopl"
     assert {"vaccin", "peopl", "dna"} <= set(row.terms.split()) and "the" not in row.terms.split()
     assert row.model == matching.model_name()
+
+
+def stored_statistics() -> tuple[int, int, dict[str, int]]:
+    state = MatchingState.get_by_id(1)
+    return state.documents, state.total_length, {t: df for t, df in MatchingTerm.select(
+        MatchingTerm.term, MatchingTerm.df).where(MatchingTerm.df > 0).tuples()}
+
+
+def counted_statistics() -> tuple[int, int, dict[str, int]]:
+    rows = [words.split() for words, in ClaimEmbedding.select(ClaimEmbedding.terms).tuples()]
+    frequencies: dict[str, int] = {}
+    for words in rows:
+        for term in set(words):
+            frequencies[term] = frequencies.get(term, 0) + 1
+    return len(rows), sum(map(len, rows)), frequencies
+
+
+def test_bm25_statistics_follow_every_write_and_delete_of_the_stored_terms(checks, checker):
+    from api.services.claims import delete_claim
+    assert stored_statistics() == counted_statistics() and stored_statistics()[0] == len(checks)
+    update_claim(checks[0], {"text": "Lady Gaga never eats cookies."}, actor=checker)
+    matching.embed_stale()  # the row is replaced
+    assert stored_statistics() == counted_statistics()
+    delete_claim(checks[1], actor=checker)  # the row goes by cascade
+    assert stored_statistics() == counted_statistics() and stored_statistics()[0] == len(checks) - 1
+    assert "vaccin" not in stored_statistics()[2]
+
+
+def test_the_full_text_index_finds_exactly_the_rows_holding_a_term(checks):
+    postings = matching.DatabasePostings()
+    found = {pk for pk, _ in postings.containing(["coronavirus"])}
+    assert found == {checks[3], checks[4]}
+    assert all("coronavirus" in words for _, words in postings.containing(["coronavirus"]))
+    assert {pk for pk, _ in postings.containing(["coronavirus", "dna"])} == {checks[1], checks[3], checks[4]}
+    assert [pk for pk, _ in postings.containing(["coronavirus", "dna"], limit=2)] == sorted([checks[1], checks[3]])
+    assert list(postings.containing(["coronaviru"])) == []  # whole terms only, no prefixes
+    assert list(postings.containing(["nosuchterm"])) == []
+    assert set(postings.terms_of([checks[0], 10**9])) == {checks[0]}
 
 
 def test_the_database_path_answers_exactly_as_the_core_built_from_the_texts(checks):
@@ -167,3 +205,55 @@ def test_the_link_rule_needs_both_the_score_and_the_cosine():
     assert not matching.links_to((1, 0.95, 0.99))
     assert not matching.links_to((1, 0.99, 0.60))
     assert not matching.links_to(None)
+
+
+# The saved vector index (CLAIMTRACK_MATCHING_INDEX_DIR): saved by the sweep or the command, mapped by
+# every process instead of each building the graph.
+
+
+@pytest.fixture
+def index_dir(tmp_path):
+    matching.configure(index_dir=str(tmp_path / "index"))
+    matching._built.clear()  # as in a process started now
+    yield tmp_path / "index"
+    matching.configure(index_dir=None)
+    matching._built.clear()
+
+
+def test_without_an_index_directory_nothing_is_saved(checks):
+    assert matching.save_vector_index() is None
+    assert not matching.current_matcher().vectors.mapped
+
+
+def test_a_saved_index_is_mapped_and_answers_as_a_graph_built_in_memory(checks, index_dir):
+    built = matching.current_matcher()  # nothing saved yet: built in memory
+    assert not built.vectors.mapped
+    path = matching.save_vector_index()
+    assert path is not None and path.parent == index_dir and path.is_file()
+    assert matching.save_vector_index() is None  # nothing written since
+    matching._built.clear()
+    mapped = matching.current_matcher()
+    assert mapped.vectors.mapped and mapped.size == len(checks)
+    for query in QUERIES:
+        assert mapped.match(query, limit=10) == built.match(query, limit=10)
+
+
+def test_rows_written_after_the_save_go_beside_the_mapped_index_until_a_newer_one_is_saved(checks, index_dir, checker):
+    first = matching.save_vector_index()
+    matching._built.clear()
+    assert matching.current_matcher().vectors.mapped
+    added = store(checker, "Are sharks in the flooded streets?", "A shark swims in the flooded streets of Houston.")
+    update_claim(checks[0], {"text": "Lady Gaga bakes her own cookies."}, actor=checker)
+    matching.embed_stale()
+    matcher = matching.current_matcher()
+    assert matcher.vectors.mapped and matcher.vectors.overlay == 2
+    assert matching.match_text("shark in houston flood", limit=1)[0].claim.claim.id == added
+    texts = matching.indexed_texts(checks + [added])
+    scratch = Matcher([CoreClaim(id=pk, text=texts[pk]) for pk in sorted(texts)])
+    for query in QUERIES + ["Gaga cookies", "shark"]:
+        assert [m.claim_id for m in matcher.match(query, limit=10)] == [m.claim_id for m in scratch.match(query, limit=10)]
+    second = matching.save_vector_index()  # 2 of 5 rows changed: over 5 %
+    assert second is not None and second != first
+    remapped = matching.current_matcher()
+    assert remapped is not matcher and remapped.vectors.mapped and remapped.vectors.overlay == 0
+    assert remapped.size == len(checks) + 1
