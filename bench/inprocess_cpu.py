@@ -22,7 +22,10 @@ cases = {
   "GET a claim": [f"/v1/claims/{c}" for c in manifest["sample_claims"]][:200],
   "list corroborated p1": ["/v1/claims?status=corroborated"],
   "list by claimant": [f"/v1/claims?claimant={p}" for p in manifest["claimants"]][:50],
+  "annotations": [f"/v1/sources/{s}/annotations" for s in manifest["sample_sources"]][:100],
+  "GET a job": [f"/v1/jobs/{j}" for j in manifest.get("extras", {}).get("sample_jobs", [])],
 }
+cases = {name: paths for name, paths in cases.items() if paths}
 for name, paths in cases.items():
     for p in paths: assert client.get(p, headers=h).status_code == 200
     best = None

@@ -39,17 +39,20 @@ def children_of(pid: int) -> list[int]:
 
 def workers_of(serve: int) -> list[int]:
     """The gunicorn workers: `claimtrack serve` supervises a job consumer and `serve --no-worker`
-    (the gunicorn master), whose children are the workers."""
+    (the gunicorn master), whose children are the workers; `serve --no-worker` is the master."""
+    if b"--no-worker" in Path(f"/proc/{serve}/cmdline").read_bytes():
+        return children_of(serve)
     for child in children_of(serve):
         if b"--no-worker" in Path(f"/proc/{child}/cmdline").read_bytes():
             return children_of(child)
     return children_of(serve)
 
 
-def call(base: str, key: str, method: str, path: str, body: dict | None = None) -> int:
+def call(base: str, key: str, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> int:
     request = urllib.request.Request(f"{base}{path}", method=method,
                                      data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json",
+                                              **(headers or {})})
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
         return response.status
@@ -79,13 +82,17 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([CLAIMTRACK, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 300  # a loaded machine starts gunicorn and its workers slowly
+        workers = []
+        while len(workers) < args.workers:
             try:
                 urllib.request.urlopen(f"{base}/readyz", timeout=2).close()
-                break
+                workers = workers_of(server.pid)
             except OSError:
-                time.sleep(0.2)
-        workers = workers_of(server.pid)
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"serve did not answer with {args.workers} workers within 300 s")
+            time.sleep(0.2)
 
         def total() -> float:
             return sum(rss_mib(pid) for pid in workers) / len(workers)
@@ -95,7 +102,8 @@ def main() -> None:
             f"{base}/v1/sources", headers={"Authorization": f"Bearer {key}"})).read())["data"]
         for _ in range(args.workers * 2):  # reach every worker
             for source in sources:
-                call(base, key, "POST", f"/v1/sources/{source['id']}/extraction")
+                # a job: wait for it (RFC 7240), so that the claims exist before the soak reads them
+                call(base, key, "POST", f"/v1/sources/{source['id']}/extraction", headers={"Prefer": "wait=60"})
         after_extraction = total()
         claims = json.loads(urllib.request.urlopen(urllib.request.Request(
             f"{base}/v1/claims?limit=50", headers={"Authorization": f"Bearer {key}"})).read())["data"]
