@@ -167,7 +167,7 @@ def _serve(config: Config) -> None:
         def load_config(self):
             self.cfg.set("bind", config.bind)
             self.cfg.set("workers", config.workers)
-            self.cfg.set("worker_class", "gevent")
+            self.cfg.set("worker_class", "api.gunicorn_worker.QuietGeventWorker")
             self.cfg.set("worker_connections", 1000)
             self.cfg.set("loglevel", config.log_level)
             self.cfg.set("accesslog", "-")

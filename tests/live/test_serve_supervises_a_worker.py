@@ -69,3 +69,26 @@ def test_serve_runs_jobs_in_its_own_consumer_process_and_request_workers_never_l
         code = serve.wait(timeout=60)
     assert code == 0, log.read_text()[-3000:]
     assert "Traceback" not in log.read_text()
+
+
+def test_ctrl_c_stops_serve_its_request_workers_and_its_consumer_without_a_traceback(api, database_url, tmp_path):
+    # Ctrl-C in a terminal sends SIGINT to every process of the foreground group: the supervisor,
+    # gunicorn's master, its gevent workers and the consumer all receive it at once.
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACK_WORKERS": "2", "CLAIMTRACK_BIND": f"127.0.0.1:{port}",
+           "CLAIMTRACK_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}"}
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as output:
+        serve = subprocess.Popen([str(Path(sys.executable).with_name("claimtrack")), "serve"], env=env,
+                                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_answering(f"http://127.0.0.1:{port}/readyz", serve, timeout=60, output=log.read_text)
+        group = child_pids(serve.pid)
+        os.killpg(serve.pid, signal.SIGINT)
+        code = serve.wait(timeout=60)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    assert code == 0, log.read_text()[-3000:]
+    assert "Traceback" not in log.read_text()
+    assert not [pid for pid in group if Path(f"/proc/{pid}").exists()]
