@@ -42,7 +42,7 @@ class ClaimtrackApi(Api):
 
     def handle_http_exception(self, error):
         if getattr(error, "response", None) is not None:
-            return error.response  # already a problem+json (Flask-Limiter's 429, see api.ratelimit)
+            return error.response  # already a problem+json
         return http_exception_response(error)
 
 

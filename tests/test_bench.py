@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ["GET a claim", "list status=corroborated, page 1", "GET a source's annotations",
-             "list claims by claimant", "POST a verdict"]
+             "list claims by claimant", "POST a verdict", "POST a match query", "GET a job"]
 
 
 @pytest.mark.slow
