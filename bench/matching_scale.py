@@ -19,6 +19,24 @@ asks (query encoding, BM25 over every claim, HNSW search, fusion). The rest of a
 primary-key read of the generation, the filters and details of at most 100 candidates by primary
 key, presenting 10 claims) does not grow with the collection; bench/matching.py times whole
 requests at 14 k.
+
+With `--fill URL` (an empty SQLite database) the WHOLE request is timed through the database
+instead, at each size in the same run:
+
+    python -m bench.matching_scale $DATASETS/claim-retrieval --database sqlite:///bench/data/matching.db \
+        --fill sqlite:///bench/data/matching_requests.db --index-dir bench/data/requests-index \
+        --sizes 10000 1000000 --expansion-add 32
+
+The database is grown to each size in turn (big transactions of executemany): claim i ≤ 14,231
+is the real claim, copied from `--database` with its source and appearance; the others are
+synthetic claims carrying the text of the claim they copy (no appearance of their own). Every
+claim gets its `claim_embedding` row, the vector and terms `synthesise` makes, through the
+ordinary INSERT, so the triggers of migration 0009 fill FTS5 and the BM25 statistics. The vector
+index is then built and saved by api.services.matching.save_vector_index (what `claimtrack
+embed-claims` does with CLAIMTRACK_MATCHING_INDEX_DIR), and each dev tweet is sent as
+`POST /v1/claims/matches {"text": tweet, "limit": 5}` through the Flask test client of an app
+configured with that index directory (as bench/matching.py does): the generation read, the
+mapped index, the lexical side from the database, the filters, reading and presenting the claims.
 """
 from __future__ import annotations
 
@@ -33,7 +51,7 @@ import numpy as np
 
 from api.app import create_app
 from api.config import Config
-from api.db import database
+from api.db import database, migrate
 from api.matching import Matcher
 from api.matching.lexical import MemoryPostings
 from api.matching.vectors import VectorIndex
@@ -66,6 +84,122 @@ def synthesise(ids, vectors, terms, size, seed=16):
     return list(range(size)), out_vectors, out_terms
 
 
+def fill(source_url: str, ids, vectors, terms, start: int, size: int, model: str, generation: int) -> None:
+    """Insert claims start+1..size (and their claim_embedding rows) into the bound SQLite database;
+    the real ones (keys of `ids`) with their claim, source and appearance rows copied from
+    `source_url`, the synthetic ones as copies of the claim they were made from."""
+    import datetime
+
+    real = len(ids)
+    path = source_url[len("sqlite:///"):]
+    connection = database.connection()
+    columns = {table: [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
+               for table in ("source", "claim", "appearance")}
+    connection.execute("ATTACH DATABASE ? AS src", (path,))
+    try:
+        with database.atomic():
+            if not start:  # every source once: claims of any size point into them
+                names = ", ".join(f'"{c}"' for c in columns["source"])
+                connection.execute(f"INSERT INTO source ({names}) SELECT {names} FROM src.source")
+            last_real = min(size, real)
+            if start < last_real:
+                for table, key in (("claim", "id"), ("appearance", "claim_id")):
+                    names = ", ".join(f'"{c}"' for c in columns[table])
+                    connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM src.{table} "
+                                       f"WHERE {key} > ? AND {key} <= ?", (start, last_real))
+            texts = dict(connection.execute("SELECT id, text FROM src.claim"))
+    finally:
+        connection.execute("DETACH DATABASE src")
+    now = datetime.datetime(2026, 11, 30)
+    claim_sql = ("INSERT INTO claim (id, created_at, updated_at, version, text, status, origin) "
+                 "VALUES (?, ?, ?, 1, ?, 'unreviewed', 'imported')")
+    row_sql = ("INSERT INTO claim_embedding (claim_id, model, text_sha256, vector, terms, updated_at, generation) "
+               "VALUES (?, ?, '', ?, ?, ?, ?)")
+    batch = 50_000
+    for offset in range(start, size, batch):
+        end = min(offset + batch, size)
+        claims = [(i + 1, now, now, texts[ids[i % real]]) for i in range(max(offset, real), end)]
+        rows = [(i + 1, model, np.ascontiguousarray(vectors[i], dtype="<f4").tobytes(), " ".join(terms[i]), now,
+                 generation) for i in range(offset, end)]
+        with database.atomic():
+            cursor = connection.cursor()
+            cursor.executemany(claim_sql, claims)
+            cursor.executemany(row_sql, rows)
+        print(f"filled {end:,} / {size:,}", file=sys.stderr, flush=True)
+
+
+def timed_requests(app, queries, names):
+    """Sorted milliseconds of each `POST /v1/claims/matches {"text", "limit": 5}` through the test
+    client, and each answer as vclaim ids (None for a synthetic claim)."""
+    from api.services.keys import create_key
+
+    with database.connection_context():
+        token = create_key("bench matching scale", "reader").token
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    times, run = [], {}
+    for query in queries:
+        t = time.perf_counter()
+        response = client.post("/v1/claims/matches", json={"text": query["text"], "limit": 5}, headers=headers)
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, response.json
+        run[query["query_id"]] = [names.get(item["claim"]["id"]) for item in response.json["data"]]
+    return sorted(times), run
+
+
+def through_api(args, ids, vectors, terms, names, queries, qrels) -> None:
+    """The --fill mode (module docstring): one JSON line per size."""
+    from api.domain.ids import encode_id
+    from api.models import MatchingState
+    from api.services import matching
+
+    # Claim i (from 0) is stored as key i + 1: the real ones keep theirs (bench/matching.py loads them from 1).
+    assert ids == list(range(1, len(ids) + 1)), "the source's claims must have keys 1..n"
+    source_model = open_source_model(args.database)
+    app = create_app(Config(database_url=args.fill, rate_limit_per_minute=0, auth_failures_per_minute=0,
+                            matching_index_dir=str(args.index_dir)))
+    migrate()
+    database.initialize(app.extensions["claimtrack_db"])
+    with database.connection_context():
+        model = matching.model_name()
+        assert source_model == model, (source_model, model)
+    claim_names = {encode_id("claim", pk): name for pk, name in zip(ids, (names[i] for i in range(len(ids))))}
+    positions, all_vectors, all_terms = synthesise(ids, vectors, terms, max(args.sizes))
+    stored = 0
+    for size in sorted(args.sizes):
+        with database.connection_context():
+            started = time.perf_counter()
+            MatchingState.update(generation=MatchingState.generation + 1).where(MatchingState.id == 1).execute()
+            fill(args.database, ids, all_vectors, all_terms, stored, size, model, matching._generation())
+            stored = size
+            inserted = time.perf_counter() - started
+            started = time.perf_counter()
+            matching.save_vector_index(force=True)
+            saved = time.perf_counter() - started
+            started = time.perf_counter()
+            matching.current_matcher()  # maps the saved index, as a worker's first request does
+            opened = time.perf_counter() - started
+        times, run = timed_requests(app, queries, claim_names)
+        from api.matching import vectors as hnsw
+        print(json.dumps({"claims": size, "database": type(database.obj).__name__, "insert_s": round(inserted, 1),
+                          "index_build_and_save_s": round(saved, 1), "expansion_add": hnsw.EXPANSION_ADD,
+                          "first_matcher_s": round(opened, 2), "queries": len(queries),
+                          "p50_ms": round(statistics.median(times), 1),
+                          "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+                          "map_at_5_dev": round(map_at_k(run, {q["query_id"]: qrels[q["query_id"]] for q in queries}), 4)}),
+              flush=True)
+
+
+def open_source_model(url: str) -> str:
+    """The model name of the stored rows of the source database."""
+    from api.db import open_database
+
+    source = open_database(url)
+    with source.connection_context():
+        (model,), = source.execute_sql("SELECT DISTINCT model FROM claim_embedding")
+    return model
+
+
 def timed(matcher, queries, names, real):
     """Sorted milliseconds of each query, and its top 5 as vclaim ids (None for a synthetic copy)."""
     times, run = [], {}
@@ -89,7 +223,11 @@ def main(argv=None) -> int:
     parser.add_argument("--save-dir", type=Path, help="also save each size's index here, open it memory-mapped "
                                                       "(what a process does with CLAIMTRACK_MATCHING_INDEX_DIR) and "
                                                       "time the opening and the same queries on it")
+    parser.add_argument("--fill", help="an empty SQLite database: time whole requests through it (module docstring)")
+    parser.add_argument("--index-dir", type=Path, help="with --fill: CLAIMTRACK_MATCHING_INDEX_DIR of the filled database")
     args = parser.parse_args(argv)
+    if args.fill and not args.index_dir:
+        parser.error("--fill needs --index-dir")
     if args.expansion_add:
         import api.matching.vectors
         api.matching.vectors.EXPANSION_ADD = args.expansion_add
@@ -105,6 +243,9 @@ def main(argv=None) -> int:
     names = {i: row["vclaim_id"] for i, row in enumerate(read_jsonl(args.folder / "vclaims.jsonl"))}
     queries, qrels = read_split(args.folder, "dev")
     queries = queries[:args.queries]
+    if args.fill:
+        through_api(args, ids, vectors, terms, names, queries, qrels)
+        return 0
     for size in args.sizes:
         started = time.perf_counter()
         positions, synthetic_vectors, synthetic_terms = synthesise(ids, vectors, terms, size)
