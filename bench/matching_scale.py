@@ -27,7 +27,8 @@ instead, at each size in the same run:
         --fill sqlite:///bench/data/matching_requests.db --index-dir bench/data/requests-index \
         --sizes 10000 1000000 --expansion-add 32
 
-The database is grown to each size in turn (big transactions of executemany): claim i ≤ 14,231
+The database is grown to each size in turn (a database filled before is grown further, or only
+timed again at the size it holds) (big transactions of executemany): claim i ≤ 14,231
 is the real claim, copied from `--database` with its source and appearance; the others are
 synthetic claims carrying the text of the claim they copy (no appearance of their own). Every
 claim gets its `claim_embedding` row, the vector and terms `synthesise` makes, through the
@@ -150,7 +151,7 @@ def timed_requests(app, queries, names):
 def through_api(args, ids, vectors, terms, names, queries, qrels) -> None:
     """The --fill mode (module docstring): one JSON line per size."""
     from api.domain.ids import encode_id
-    from api.models import MatchingState
+    from api.models import ClaimEmbedding, MatchingState
     from api.services import matching
 
     # Claim i (from 0) is stored as key i + 1: the real ones keep theirs (bench/matching.py loads them from 1).
@@ -163,26 +164,32 @@ def through_api(args, ids, vectors, terms, names, queries, qrels) -> None:
     with database.connection_context():
         model = matching.model_name()
         assert source_model == model, (source_model, model)
-    claim_names = {encode_id("claim", pk): name for pk, name in zip(ids, (names[i] for i in range(len(ids))))}
-    positions, all_vectors, all_terms = synthesise(ids, vectors, terms, max(args.sizes))
-    stored = 0
+    claim_names = {encode_id("claim", pk): names[i] for i, pk in enumerate(ids)}
+    with database.connection_context():
+        stored = ClaimEmbedding.select().count()
+    if min(args.sizes) < stored:
+        raise SystemExit(f"{args.fill} already holds {stored} claims: give sizes of at least that")
+    synthetic = synthesise(ids, vectors, terms, max(args.sizes)) if max(args.sizes) > stored else None
     for size in sorted(args.sizes):
+        inserted = saved = None  # a database filled to this size before is only timed again
         with database.connection_context():
-            started = time.perf_counter()
-            MatchingState.update(generation=MatchingState.generation + 1).where(MatchingState.id == 1).execute()
-            fill(args.database, ids, all_vectors, all_terms, stored, size, model, matching._generation())
-            stored = size
-            inserted = time.perf_counter() - started
-            started = time.perf_counter()
-            matching.save_vector_index(force=True)
-            saved = time.perf_counter() - started
+            if size > stored:
+                started = time.perf_counter()
+                MatchingState.update(generation=MatchingState.generation + 1).where(MatchingState.id == 1).execute()
+                fill(args.database, ids, synthetic[1], synthetic[2], stored, size, model, matching._generation())
+                stored = size
+                inserted = round(time.perf_counter() - started, 1)
+                started = time.perf_counter()
+                matching.save_vector_index(force=True)
+                saved = round(time.perf_counter() - started, 1)
             started = time.perf_counter()
             matching.current_matcher()  # maps the saved index, as a worker's first request does
             opened = time.perf_counter() - started
         times, run = timed_requests(app, queries, claim_names)
         from api.matching import vectors as hnsw
-        print(json.dumps({"claims": size, "database": type(database.obj).__name__, "insert_s": round(inserted, 1),
-                          "index_build_and_save_s": round(saved, 1), "expansion_add": hnsw.EXPANSION_ADD,
+        print(json.dumps({"claims": size, "database": type(database.obj).__name__, "insert_s": inserted,
+                          "index_build_and_save_s": saved,
+                          "expansion_add": None if saved is None else hnsw.EXPANSION_ADD,
                           "first_matcher_s": round(opened, 2), "queries": len(queries),
                           "p50_ms": round(statistics.median(times), 1),
                           "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
