@@ -24,11 +24,11 @@ With `--fill URL` (an empty SQLite database) the WHOLE request is timed through 
 instead, at each size in the same run:
 
     python -m bench.matching_scale $DATASETS/claim-retrieval --database sqlite:///bench/data/matching.db \
-        --fill sqlite:///bench/data/matching_requests.db --index-dir bench/data/requests-index \
-        --sizes 10000 1000000 --expansion-add 32
+        --fill sqlite:///bench/data/requests.db --index-dir bench/data/requests-index \
+        --sizes 10000 1000000
 
-The database is grown to each size in turn (a database filled before is grown further, or only
-timed again at the size it holds) (big transactions of executemany): claim i ≤ 14,231
+The database is grown to each size in turn, in big transactions of executemany (a database
+filled before is grown further, or only timed again at the size it holds): claim i ≤ 14,231
 is the real claim, copied from `--database` with its source and appearance; the others are
 synthetic claims carrying the text of the claim they copy (no appearance of their own). Every
 claim gets its `claim_embedding` row, the vector and terms `synthesise` makes, through the
