@@ -1,7 +1,8 @@
 """`claimtrack serve` and `demo` as one command: the web server and a job consumer, each in a
 process of its own, started and watched by a small parent that imports neither gevent nor the
 model. A consumer that dies is started again (after a second); when the web server exits, or
-the parent gets SIGTERM/SIGINT, both are stopped and the parent exits with the server's status.
+the parent gets SIGTERM/SIGINT, both are stopped (SIGTERM; each child is a process group of its
+own, so Ctrl-C reaches only the parent) and the parent exits with the server's status.
 
 Separate processes, not a thread of the web server: gunicorn's master is gevent-patched and
 forks workers, so a consumer thread there would be copied into every worker; and the model
@@ -24,13 +25,21 @@ def claimtrack_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "api.cli", *args]
 
 
+def _spawn(argv: list[str]) -> subprocess.Popen:
+    # Each child leads a process group of its own, so Ctrl-C in a terminal (SIGINT to the
+    # foreground group) reaches only this parent, which stops the children with SIGTERM. A SIGINT
+    # reaching a child directly arrived at any point of its start-up (a consumer still importing
+    # the model printed a KeyboardInterrupt traceback).
+    return subprocess.Popen(argv, process_group=0)
+
+
 class Supervisor:
     def __init__(self):
         self.children: dict[str, dict] = {}
         self.stopping = False
 
     def start(self, name: str, argv: list[str], *, restart: bool) -> subprocess.Popen:
-        process = subprocess.Popen(argv)
+        process = _spawn(argv)
         self.children[name] = {"argv": argv, "process": process, "restart": restart, "died_at": None}
         return process
 
@@ -54,7 +63,7 @@ class Supervisor:
                             print(f"claimtrack: {name} exited with {code}; starting it again", file=sys.stderr)
                             child["died_at"] = time.monotonic()
                         elif time.monotonic() - child["died_at"] >= RESTART_DELAY_SECONDS:
-                            child["process"] = subprocess.Popen(child["argv"])
+                            child["process"] = _spawn(child["argv"])
                             child["died_at"] = None
                 time.sleep(0.2)
             self.stop()
