@@ -65,6 +65,12 @@ class Leased:
 
 
 @dataclass(frozen=True)
+class NotYetDue:
+    """The delivery is pending but its next attempt is `seconds` away."""
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Outcome:
     status_code: int | None
     error: str | None
@@ -74,17 +80,19 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def _lease(pk: int, settings: DeliverySettings) -> Leased | None:
-    """Take the delivery for one attempt, or None: it is done, not yet due, or another worker holds it.
-    A delivery to a disabled endpoint fails at once (an admin can redeliver it)."""
+def _lease(pk: int, settings: DeliverySettings) -> Leased | NotYetDue | None:
+    """Take the delivery for one attempt; NotYetDue when its attempt is still ahead; None when it is
+    done or another worker holds it. A delivery to a disabled endpoint fails at once (an admin can
+    redeliver it)."""
     now = utcnow()
     with database.atomic():
         row = (WebhookDelivery.select(WebhookDelivery, WebhookEndpoint, WebhookEvent)
                .join(WebhookEndpoint).switch(WebhookDelivery).join(WebhookEvent)
                .where(WebhookDelivery.id == pk).first())
-        if (row is None or row.status != DELIVERY_PENDING or (row.next_attempt_at and row.next_attempt_at > now)
-                or (row.lease_until and row.lease_until > now)):
+        if row is None or row.status != DELIVERY_PENDING or (row.lease_until and row.lease_until > now):
             return None
+        if row.next_attempt_at and row.next_attempt_at > now:
+            return NotYetDue((row.next_attempt_at - now).total_seconds())
         if not row.endpoint.enabled:
             WebhookDelivery.update(status=DELIVERY_FAILED, last_error="The endpoint is disabled.", next_attempt_at=None,
                                    ).where(WebhookDelivery.id == pk).execute()
@@ -184,13 +192,18 @@ def _record(pk: int, leased: Leased, outcome: Outcome, settings: DeliverySetting
         return delay
 
 
-def attempt(pk: int, settings: DeliverySettings) -> int | None:
+def attempt(pk: int, settings: DeliverySettings) -> float | None:
     """One attempt at the delivery with this key: seconds until the next attempt is due (schedule
-    it), or None when there is nothing more to do (succeeded, given up, not due, or held by another
-    worker)."""
+    it), or None when there is nothing more to do (succeeded, given up, or held by another worker).
+
+    A message that arrives before the delivery is due is not an attempt: it gets the seconds that
+    remain, so the caller schedules it again instead of dropping the only message for that
+    delivery (the periodic sweep would find it only a minute later)."""
     leased = _lease(pk, settings)
     if leased is None:
         return None
+    if isinstance(leased, NotYetDue):
+        return leased.seconds
     return _record(pk, leased, send(leased, settings), settings)
 
 

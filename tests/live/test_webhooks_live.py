@@ -28,9 +28,12 @@ def call(base: str, token: str, method: str, path: str, body: dict | None = None
 @pytest.fixture
 def server(app, database_url, tmp_path):
     # Loopback receivers need the operator setting; retries after 1 s instead of 5 s, 5 min, …
-    with serving(database_url, tmp_path / "server.log", workers=2, CLAIMTRACK_WEBHOOKS_ALLOW_PRIVATE="1",
+    log = tmp_path / "server.log"
+    with serving(database_url, log, workers=2, CLAIMTRACK_WEBHOOKS_ALLOW_PRIVATE="1",
                  CLAIMTRACK_WEBHOOK_RETRY_DELAYS="1,1,1") as base:
         yield base
+    # Printed at teardown, so pytest shows it with a failed test: the consumer's side of a delivery.
+    print(log.read_text(errors="replace")[-20_000:])
 
 
 def wait_for_log(base, token, webhook, condition, timeout=None) -> list[dict]:

@@ -60,7 +60,8 @@ def relay() -> int:
 
 @extra_task("webhooks.deliver")
 def deliver(pk: int) -> None:
-    """One attempt at delivery `pk`; schedules the next after a failure while attempts remain."""
+    """One attempt at delivery `pk`; schedules the next after a failure while attempts remain, and
+    schedules this message again when it came before the delivery was due."""
     with database.connection_context():
         delay = delivery.attempt(pk, delivery.SETTINGS)
     if delay is not None:
