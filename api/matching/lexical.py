@@ -131,8 +131,9 @@ def top_documents(postings: Postings, query_terms: Sequence[str], k: int,
     if k <= 0 or not scorer.weights:
         return [], scorer
     planned, limit = planned_terms(scorer, budget)
+    # Every document `containing` returns holds a planned term (its contract), so all score above 0.
     scores = {doc_id: scorer.score(document) for doc_id, document in postings.containing(planned, limit)
-              if doc_id not in exclude and any(term in document for term in planned)}
+              if doc_id not in exclude}
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
     return ranked, scorer
 
