@@ -81,6 +81,8 @@ class Config:
     webhooks_allow_private: bool = False
     webhook_retry_delays: tuple[int, ...] = RETRY_DELAYS
     webhook_timeout_seconds: int = 15
+    # Stripe keeps events for 30 days; Svix keeps message history for 90 (a paid plan's default).
+    webhook_retention_days: int = 30
     # Matching (README, Checked before?): a directory where the vector index is saved and from which
     # every process maps it, instead of each building its own; one directory per database.
     matching_index_dir: str | None = None
@@ -115,6 +117,7 @@ class Config:
             webhooks_allow_private=env.get("CLAIMTRACK_WEBHOOKS_ALLOW_PRIVATE", "0") in ("1", "true", "yes"),
             webhook_retry_delays=_seconds_list(env, "CLAIMTRACK_WEBHOOK_RETRY_DELAYS", cls.webhook_retry_delays),
             webhook_timeout_seconds=_int(env, "CLAIMTRACK_WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds),
+            webhook_retention_days=_int(env, "CLAIMTRACK_WEBHOOK_RETENTION_DAYS", cls.webhook_retention_days),
             matching_index_dir=env.get("CLAIMTRACK_MATCHING_INDEX_DIR") or None,
         )
 

@@ -31,13 +31,16 @@ USER_AGENT = "claimtrack-webhooks/1"
 
 @dataclass(frozen=True)
 class DeliverySettings:
-    """How deliveries are sent. Timeouts in seconds: connecting, and waiting for the answer (15 s,
-    what Svix gives a receiver); `delays` as RETRY_DELAYS (seconds after each failed attempt)."""
+    """How deliveries are sent and how long they are kept. Timeouts in seconds: connecting, and
+    waiting for the answer (15 s, what Svix gives a receiver); `delays` as RETRY_DELAYS (seconds
+    after each failed attempt); `retention_days`: events and finished deliveries older than this
+    are pruned by the sweep (0 keeps them forever)."""
 
     allow_private: bool = False
     delays: tuple[int, ...] = RETRY_DELAYS
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    retention_days: int = 30
 
     @property
     def lease_seconds(self) -> float:
@@ -52,7 +55,8 @@ def configure(config) -> None:
     """Take the delivery settings from a Config (create_app calls it; so does every worker)."""
     global SETTINGS
     SETTINGS = DeliverySettings(allow_private=config.webhooks_allow_private, delays=config.webhook_retry_delays,
-                                read_timeout=float(config.webhook_timeout_seconds))
+                                read_timeout=float(config.webhook_timeout_seconds),
+                                retention_days=config.webhook_retention_days)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ import datetime as dt
 import json
 import threading
 
+from peewee import fn
+
 from api.db import database, is_postgres
 from api.domain.ids import encode_id
 from api.domain.vocabulary import DELIVERY_PENDING, WEBHOOK_EVENT_TYPES
@@ -24,6 +26,7 @@ from api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, utcnow
 from api.models.prepared import PreparedQuery
 
 RELAY_BATCH = 500  # events turned into deliveries per transaction
+PRUNE_BATCH = 1000  # events deleted per transaction (the sweep prunes one batch a minute)
 
 _local = threading.local()
 
@@ -119,3 +122,21 @@ def emit_job_failed(job_pk: int, kind: str, problem: dict) -> WebhookEvent:
     """The `job.failed` event of a job marked failed for good, in the transaction that marks it
     (api.services.jobs calls it): data `{"id", "href", "kind", "error"}`, `error` the job's problem object."""
     return emit_resource("job.failed", "job", job_pk, "/v1/jobs", kind=kind, error=problem)
+
+
+def prune(before: dt.datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete up to `limit` events relayed before `before` (naive UTC) that have no pending delivery,
+    with their deliveries (ON DELETE CASCADE); returns how many events went. Every write emits an
+    event, whether or not an endpoint listens, so without this the outbox and the delivery log
+    would grow forever; the retention is CLAIMTRACK_WEBHOOK_RETENTION_DAYS (README, Webhooks)."""
+    pending = WebhookDelivery.select(WebhookDelivery.id).where(
+        (WebhookDelivery.event == WebhookEvent.id) & (WebhookDelivery.status == DELIVERY_PENDING))
+    # Oldest first through the (relayed_at, id) index; a delivery still being retried keeps its event.
+    doomed = (WebhookEvent.select(WebhookEvent.id)
+              .where(WebhookEvent.relayed_at.is_null(False) & (WebhookEvent.relayed_at < before) & ~fn.EXISTS(pending))
+              .order_by(WebhookEvent.relayed_at, WebhookEvent.id).limit(limit))
+    with database.atomic():
+        ids = [row[0] for row in doomed.tuples()]
+        if ids:
+            WebhookEvent.delete().where(WebhookEvent.id.in_(ids)).execute()
+    return len(ids)

@@ -6,17 +6,20 @@ webhook_delivery).
 - `webhooks.deliver`: one attempt (api.services.delivery.attempt); after a failure it schedules
   itself again with huey's `schedule(delay=…)` per the retry schedule, with the same webhook-id.
 - `webhooks.sweep` (every minute): relays what no relay message carried (a process killed between
-  its commit and the enqueue) and re-enqueues deliveries whose message was lost (a worker killed
+  its commit and the enqueue), prunes events and finished deliveries past the retention
+  (outbox.prune, a batch a minute) and re-enqueues deliveries whose message was lost (a worker killed
   mid-attempt: huey pops messages without acknowledgement). The delivery's lease makes a
   second message for the same attempt harmless.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from huey import crontab
 
 from api.db import database
+from api.models import utcnow
 from api.jobs.tasks import after_task, extra_task
 from api.services import delivery, outbox, webhooks
 
@@ -70,9 +73,12 @@ def deliver(pk: int) -> None:
 
 @extra_task("webhooks.sweep", periodic=crontab(minute="*"))
 def sweep() -> int:
-    """Relay leftovers and re-enqueue overdue deliveries; returns how many were re-enqueued."""
+    """Relay leftovers, prune events and deliveries past the retention, and re-enqueue overdue
+    deliveries; returns how many were re-enqueued."""
     relay()
     with database.connection_context():
+        if delivery.SETTINGS.retention_days > 0:
+            outbox.prune(utcnow() - dt.timedelta(days=delivery.SETTINGS.retention_days))
         late = delivery.overdue()
     for pk in late:
         enqueue_delivery(pk)

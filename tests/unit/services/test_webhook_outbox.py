@@ -1,8 +1,10 @@
 """The webhook outbox: every change that makes an event writes it in its own transaction, on
 SQLite and PostgreSQL alike; a rolled-back change leaves no event, and a change whose event cannot
-be written is not made. The relay turns events into one delivery per subscribed endpoint."""
+be written is not made. The relay turns events into one delivery per subscribed endpoint, and
+pruning removes old events with their finished deliveries."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from api.db import database
 from api.domain.errors import PreconditionFailed
 from api.domain.ids import encode_id
-from api.models import Claim, Source, WebhookDelivery, WebhookEvent
+from api.models import Claim, Source, WebhookDelivery, WebhookEvent, utcnow
 from api.services import outbox
 from api.services.claims import create_claim, update_claim
 from api.services.sources import create_source
@@ -99,3 +101,44 @@ def test_the_relay_makes_one_delivery_per_enabled_subscribed_endpoint(db, checke
                             (all_hook.id, "source.created")])
     assert outbox.relay_pending() == []
     assert WebhookEvent.select().where(WebhookEvent.relayed_at.is_null()).count() == 0
+
+
+def test_pruning_deletes_old_events_with_their_finished_deliveries_and_keeps_the_rest(db, checker):
+    hook = create_endpoint({"url": "http://127.0.0.1:9/a", "event_types": ["source.created"]},
+                           actor=checker, allow_private=True).endpoint
+    delivered, retrying, recent = (create_source({"text": f"{TEXT} {n}"}, actor=checker).source.id for n in range(3))
+    outbox.relay_pending()
+    by_source = {json.loads(e.body)["data"]["id"]: e.id for e in WebhookEvent.select()}
+    delivered_event, retrying_event, recent_event = (by_source[encode_id("source", s)] for s in (delivered, retrying, recent))
+    long_ago = utcnow() - dt.timedelta(days=40)
+    WebhookEvent.update(relayed_at=long_ago).where(WebhookEvent.id.in_([delivered_event, retrying_event])).execute()
+    WebhookDelivery.update(status="succeeded").where(WebhookDelivery.event != retrying_event).execute()
+
+    assert outbox.prune(utcnow() - dt.timedelta(days=30)) == 1
+    assert sorted(e.id for e in WebhookEvent.select()) == sorted([retrying_event, recent_event])
+    assert sorted(d.event_id for d in WebhookDelivery.select().where(WebhookDelivery.endpoint == hook.id)) == \
+        sorted([retrying_event, recent_event])  # the delivered one went with its event
+    assert outbox.prune(utcnow() - dt.timedelta(days=30)) == 0
+
+
+def test_pruning_goes_oldest_first_a_batch_at_a_time(db, checker):
+    for n in range(3):
+        create_source({"text": f"{TEXT} {n}"}, actor=checker)
+    outbox.relay_pending()  # no endpoint: relayed with no delivery
+    ids = sorted(e.id for e in WebhookEvent.select())
+    for age, pk in zip((50, 40, 45), ids):
+        WebhookEvent.update(relayed_at=utcnow() - dt.timedelta(days=age)).where(WebhookEvent.id == pk).execute()
+    assert outbox.prune(utcnow() - dt.timedelta(days=30), limit=2) == 2
+    assert [e.id for e in WebhookEvent.select()] == [ids[1]]  # the 40-day-old one is left for the next batch
+
+
+@pytest.mark.parametrize("retention_days, left", [(30, 0), (0, 1)])
+def test_the_minute_sweep_prunes_by_the_configured_retention(db, checker, monkeypatch, retention_days, left):
+    from api.jobs.kinds.webhooks import sweep
+    from api.services import delivery
+    create_source({"text": TEXT}, actor=checker)
+    outbox.relay_pending()
+    WebhookEvent.update(relayed_at=utcnow() - dt.timedelta(days=400)).execute()
+    monkeypatch.setattr(delivery, "SETTINGS", delivery.DeliverySettings(retention_days=retention_days))
+    sweep()  # 0 keeps everything
+    assert WebhookEvent.select().count() == left
