@@ -26,8 +26,8 @@ JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED = "queued", "running", "succe
 JOB_STATUSES = (JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED)
 JOB_FINISHED = (JOB_SUCCEEDED, JOB_FAILED)
 # Webhook event types (README, Webhooks): what a registered endpoint can subscribe to.
-WEBHOOK_EVENT_TYPES = ("claim.created", "claim.updated", "verdict.recorded", "source.created",
-                       "extraction.completed", "job.failed")
+WEBHOOK_EVENT_TYPES = ("claim.created", "claim.updated", "claim.merged", "claim.deleted", "verdict.recorded",
+                       "source.created", "source.deleted", "extraction.completed", "job.failed")
 # A delivery's state: waiting for its next attempt, received (2xx), or given up after every attempt.
 DELIVERY_PENDING, DELIVERY_SUCCEEDED, DELIVERY_FAILED = "pending", "succeeded", "failed"
 DELIVERY_STATUSES = (DELIVERY_PENDING, DELIVERY_SUCCEEDED, DELIVERY_FAILED)

@@ -17,8 +17,8 @@ from api.db import database
 from api.domain.ids import encode_id
 from api.domain.verdicts import status_after
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, ImportedReview, Verdict
-from api.services import audit
-from api.services.claims import ClaimDetails, written_claims
+from api.services import audit, outbox
+from api.services.claims import CLAIMS_PATH, ClaimDetails, written_claims
 from api.services.common import lock_merge_pair, save_changes
 
 
@@ -52,5 +52,6 @@ def merge_claims(pk: int, duplicate_pk: int, *, actor: audit.Actor, if_match: st
         Claim.delete().where(Claim.id == duplicate_pk).execute()
         audit.record(actor, "merge", "claim", pk, duplicate=encode_id("claim", duplicate_pk), appearances_moved=len(moved),
                      appearances_dropped=len(dropped))
+        outbox.emit_resource("claim.merged", "claim", pk, CLAIMS_PATH, duplicate=encode_id("claim", duplicate_pk))
         # Built inside the transaction: once it commits, nothing is left that could fail.
         return written_claims([Claim.get_by_id(pk)])[0]

@@ -290,3 +290,4 @@ def _drop_if_unused(source_id: int, actor: audit.Actor) -> None:
             return
     Source.delete().where(Source.id == source_id).execute()
     audit.record(actor, "delete", "source", source_id, via="claimreview-import", reason="the review's statement changed")
+    outbox.emit_resource("source.deleted", "source", source_id, "/v1/sources")

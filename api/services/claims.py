@@ -224,3 +224,4 @@ def delete_claim(pk: int, *, actor: audit.Actor, if_match: str | None = None) ->
                      events=[encode_id("event", e.id) for e in details.events],
                      appearances=[{"source": encode_id("source", a.source_id), "start": a.start, "end": a.end,
                                    "exact": a.exact} for a in details.appearances])
+        outbox.emit_resource("claim.deleted", "claim", pk, CLAIMS_PATH)

@@ -146,3 +146,4 @@ def delete_source(pk: int, *, actor: audit.Actor, if_match: str | None = None) -
                            slug="source-in-use")
         Source.delete().where(Source.id == pk).execute()
         audit.record(actor, "delete", "source", pk)
+        outbox.emit_resource("source.deleted", "source", pk, "/v1/sources")

@@ -96,7 +96,7 @@ def test_private_targets_are_refused_without_the_operator_setting(api, url, frag
     ({"event_types": ["claim.created"]}, "url"),
     ({"url": RECEIVER}, "event_types"),
     ({"url": RECEIVER, "event_types": []}, "event_types"),
-    ({"url": RECEIVER, "event_types": ["claim.deleted"]}, "event_types.0"),
+    ({"url": RECEIVER, "event_types": ["person.deleted"]}, "event_types.0"),
     ({"url": RECEIVER, "event_types": ["claim.created"], "secret": "whsec_mine"}, "secret"),
     ({"url": 42, "event_types": ["claim.created"]}, "url"),
 ])

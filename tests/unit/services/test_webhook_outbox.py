@@ -14,8 +14,9 @@ from api.domain.errors import PreconditionFailed
 from api.domain.ids import encode_id
 from api.models import Claim, Source, WebhookDelivery, WebhookEvent, utcnow
 from api.services import outbox
-from api.services.claims import create_claim, update_claim
-from api.services.sources import create_source
+from api.services.claim_merge import merge_claims
+from api.services.claims import create_claim, delete_claim, update_claim
+from api.services.sources import create_source, delete_source
 from api.services.verdicts import record_verdict
 from api.services.webhooks import create_endpoint, update_endpoint
 
@@ -51,6 +52,23 @@ def test_claims_and_verdicts_write_their_events(source, checker):
     assert updated["data"]["fields"] == ["tags"]
     assert recorded["data"] == {"id": verdict_id, "href": f"/v1/verdicts/{verdict_id}", "rating": "unverifiable",
                                 "claim": claim_id, "claim_status": "unverifiable"}
+
+
+def test_merges_and_deletions_write_their_events(source, checker):
+    kept, duplicate, doomed = (create_claim({"appearances": [{"source": source, "start": start, "end": start + 10}]},
+                                            actor=checker).claim.id for start in (0, 11, 22))
+    merge_claims(kept, duplicate, actor=checker)
+    delete_claim(doomed, actor=checker)
+    delete_claim(kept, actor=checker)
+    delete_source(source, actor=checker)  # nothing points into it any more
+    kept_id, duplicate_id, doomed_id, source_id = (encode_id("claim", kept), encode_id("claim", duplicate),
+                                                   encode_id("claim", doomed), encode_id("source", source))
+    assert [(e["type"], e["data"]) for e in events()[4:]] == [
+        ("claim.merged", {"id": kept_id, "href": f"/v1/claims/{kept_id}", "duplicate": duplicate_id}),
+        ("claim.deleted", {"id": doomed_id, "href": f"/v1/claims/{doomed_id}"}),
+        ("claim.deleted", {"id": kept_id, "href": f"/v1/claims/{kept_id}"}),
+        ("source.deleted", {"id": source_id, "href": f"/v1/sources/{source_id}"}),
+    ]
 
 
 def test_a_rolled_back_change_leaves_no_event(source, checker):
