@@ -181,11 +181,11 @@ class Matcher:
         claim matched against the others; unknown ids are ignored)."""
         return self._candidates(prepare_query(text), exclude)
 
-    def _candidates(self, prepared: str, exclude: Collection[str]) -> Candidates:
+    def _candidates(self, prepared: str, exclude: Collection[str], candidates: int | None = None) -> Candidates:
         excluded_keys = self._keys(exclude)
         excluded = np.array(sorted(self._position[key] for key in excluded_keys if key in self._position),
                             dtype=np.int64)
-        k = min(self.candidates, self.size - len(excluded))
+        k = min(candidates or self.candidates, self.size - len(excluded))
         ranked, scorer = top_documents(self.postings, terms(prepared), k, excluded_keys, self.lexical_budget)
         # A document the postings know but this matcher has no vector for (written after the
         # matcher's generation was read) waits for the next refresh.
@@ -225,14 +225,19 @@ class Matcher:
             return {int(p): self.ids[int(p)] for p in positions}
         return {int(p): int(p) for p in positions}
 
-    def match(self, text: str, limit: int = 10, exclude: Collection[str] = ()) -> list[Match]:
+    def match(self, text: str, limit: int = 10, exclude: Collection[str] = (),
+              candidates: int | None = None) -> list[Match]:
         """The `limit` claims `text` most likely repeats, best first (ties by collection order),
         each with a score in 0..1, leaving out the claims whose ids are in `exclude`. At most
-        2 × `candidates` claims can come back. An empty or link-only text matches nothing ([])."""
+        2 × `candidates` claims can come back (the matcher's own number unless given: a caller
+        that filters the answer asks for more). Pooling more candidates adds claims below the
+        others without changing the scores of those a smaller pool holds (every feature is taken
+        against the best of each list, which any pool holds). An empty or link-only text
+        matches nothing ([])."""
         prepared = prepare_query(text)
         if limit <= 0 or not prepared:
             return []
-        pooled = self._candidates(prepared, exclude)
+        pooled = self._candidates(prepared, exclude, candidates)
         scores = self.fusion.score(pooled.features)
         order = np.lexsort((pooled.positions, -scores))[:limit]
         cosine = pooled.features[:, FEATURES.index("cosine")]

@@ -42,6 +42,7 @@ from api.domain.errors import NotFound
 from api.domain.ids import encode_id
 from api.domain.verdicts import UNREVIEWED
 from api.matching import Matcher
+from api.matching.matcher import CANDIDATES
 from api.matching.encoder import DIMENSIONS, get_encoder
 from api.matching.lexical import Statistics, terms
 from api.matching.vectors import VectorIndex
@@ -62,8 +63,10 @@ AUTO_LINK_MIN_COSINE = 0.65
 
 EMBED_JOB = "matching.embed"  # the job kind (api/jobs/kinds/matching.py)
 
-# How many pooled candidates a query asks the matcher for before filters: everything it pools.
-_POOL = 1000
+# Candidates pooled from each list (BM25, cosine) by a filtered query: the matcher's own 50
+# first, then more while the filters leave fewer than asked for (a "reviewed only" query among
+# many unreviewed near-copies of a claim). Each step costs about one more query's reading.
+_FILTERED_CANDIDATES = (CANDIDATES, 4 * CANDIDATES, 16 * CANDIDATES)
 # Claims read per query while embedding everything.
 _BATCH = 500
 
@@ -398,14 +401,19 @@ def match_text(text: str, *, limit: int = 10, filters: dict | None = None,
     """The stored claims `text` most likely repeats, best first (ties by claim id), at most `limit`,
     each with a score in 0..1 (api.matching.fusion), among those passing `filters` (`status`,
     `origin`, `reviewed_only`: a verdict recorded) and not in `exclude`. Filters apply to the
-    matcher's pooled candidates (the best 50 by BM25 and 50 by cosine), so a narrow filter may
-    give fewer than `limit`. An empty or link-only text matches nothing."""
+    matcher's pooled candidates (the best 50 by BM25 and the best 50 by cosine); while they leave
+    fewer than `limit`, the pool grows to 200 and then 800 of each, so a narrow filter still
+    finds the claims it allows further down. An empty or link-only text matches nothing."""
     matcher = current_matcher()
     if matcher is None:
         return []
-    found = matcher.match(text, limit=_POOL, exclude=set(exclude))
-    allowed = _allowed([m.claim_id for m in found], filters or {})
-    kept = [m for m in found if m.claim_id in allowed][:limit]
+    filters = {name: value for name, value in (filters or {}).items() if value}
+    for candidates in _FILTERED_CANDIDATES if filters else (CANDIDATES,):
+        found = matcher.match(text, limit=2 * candidates, exclude=set(exclude), candidates=candidates)
+        allowed = _allowed([m.claim_id for m in found], filters)
+        kept = [m for m in found if m.claim_id in allowed][:limit]
+        if len(kept) >= limit or candidates >= matcher.size:
+            break
     details = {d.claim.id: d for d in claim_details([allowed[m.claim_id] for m in kept])}
     return [ScoredClaim(details[m.claim_id], m.score) for m in kept]
 
@@ -425,7 +433,7 @@ def best_match(text: str, exclude: Iterable[int] = ()) -> tuple[int, float, floa
     matcher = current_matcher()
     if matcher is None:
         return None
-    for found in matcher.match(text, limit=_POOL, exclude=set(exclude)):
+    for found in matcher.match(text, limit=2 * CANDIDATES, exclude=set(exclude)):
         if Claim.select().where(Claim.id == found.claim_id).exists():  # not deleted since
             return found.claim_id, found.score, found.cosine
     return None

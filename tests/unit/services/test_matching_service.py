@@ -15,6 +15,7 @@ from api.services.claims import create_claim, get_claim, update_claim
 from api.services import jobs
 from api.services.extraction import submit_extraction, summary_from_ids
 from api.services.sources import create_source, update_source
+from api.services.verdicts import record_verdict
 
 CHECKS = [
     ("Did Lady Gaga say she eats Oreos every day?", "Lady Gaga said she eats Oreo cookies every single day."),
@@ -148,6 +149,20 @@ def test_filters_and_exclusion(checks, checker):
     assert checks[3] not in without and len(without) == len(checks) - 1
     assert matching.match_text("coronavirus", filters={"origin": "extracted"}) == []
     assert matching.match_text("coronavirus", filters={"reviewed_only": True}) == []
+
+
+def test_a_narrow_filter_finds_a_reviewed_claim_below_many_unreviewed_near_copies(checks, checker):
+    # "Was this checked before?" asks for reviewed claims; extraction can store far more
+    # unreviewed near-copies of a rumour than the 50 + 50 candidates a query pools first.
+    copies = [store(checker, "Posts", f"Covid vaccines change your DNA, says post number {n}.") for n in range(120)]
+    checked = store(checker, "Fact check", "A vaccine rewrites the human genetic code.")
+    record_verdict(checked, {"rating": "false", "rationale": "mRNA never enters the nucleus.", "evidence": []},
+                   reviewer=checker)
+    matching.embed_stale()
+    unfiltered = [m.claim.claim.id for m in matching.match_text("covid vaccines change your DNA", limit=100)]
+    assert checked not in unfiltered and set(unfiltered) <= set(copies) | set(checks)
+    found = matching.match_text("covid vaccines change your DNA", limit=5, filters={"reviewed_only": True})
+    assert [m.claim.claim.id for m in found] == [checked]
 
 
 def test_a_claim_matches_the_others_not_itself(checks, checker):
