@@ -8,6 +8,7 @@ from peewee import JOIN
 from api.db import database
 from api.models import Appearance, Claim, Event, Evidence, Mention, Person, Verdict
 from api.models.prepared import PreparedQuery
+from api.services import keys
 from api.services.sources import require_source
 
 
@@ -40,6 +41,9 @@ def _order(kind: str, row_id: int, start: int, end: int) -> tuple:
 _appearance_versions = PreparedQuery(lambda pk: Appearance.select(
     Appearance.id, Appearance.start, Appearance.end, Claim.id, Claim.version, Claim.updated_at)
     .join(Claim).where(Appearance.source == pk).tuples())
+_appearance_versions_and_key = PreparedQuery(lambda pk, key_id: Appearance.select(
+    Appearance.id, Appearance.start, Appearance.end, Claim.id, Claim.version, Claim.updated_at,
+    keys.active_hash_of(key_id)).join(Claim).where(Appearance.source == pk).tuples())
 _mention_versions = PreparedQuery(lambda pk: Mention.select(
     Mention.id, Mention.start, Mention.end, Mention.person, Person.version, Person.updated_at,
     Mention.event, Event.version, Event.updated_at)
@@ -51,16 +55,18 @@ _evidence_versions = PreparedQuery(lambda pk: Evidence.select(
     .join(Verdict).where(Evidence.source == pk).tuples())
 
 
-def annotation_versions(pk: int) -> list[tuple[tuple[str, int], tuple]]:
+def annotation_versions(pk: int, key: keys.KeyCheck | None = None) -> list[tuple[tuple[str, int], tuple]]:
     """The source's annotations as ((kind, row id), version) in the order source_annotations gives
     them, read in three prepared queries without any text: an annotation's version changes
     whenever what it shows does (its span; its claim's text or status, which bump the claim's
     version; its person's or event's name, which bump theirs; its verdict's claim). The
     database is part of each version (an import into another keeps ids, versions and
-    timestamps). NotFound if there is no such source."""
+    timestamps). With `key`, the first of them also confirms the caller's API key
+    (Unauthenticated once revoked). NotFound if there is no such source."""
     db = database.obj
+    appearances = keys.confirmed_read(key, _appearance_versions, _appearance_versions_and_key, pk)
     found = [(_order("claim", row[0], row[1], row[2]), ("claim", row[0]), (db, *row))
-             for row in _appearance_versions(pk)]
+             for row in appearances]
     found += [(_order(kind, row[0], row[1], row[2]), (kind, row[0]), (db, *row))
               for row in _mention_versions(pk) for kind in ("person" if row[3] is not None else "event",)]
     found += [(_order("evidence", row[0], row[1], row[2]), ("evidence", row[0]), (db, *row))
