@@ -37,6 +37,10 @@ class PreparedQuery:
         self._build = build
         self._shapes: dict[tuple, tuple[peewee.ModelSelect, str, list]] = {}
         self._lock = threading.Lock()
+        # For a query of tuples, per shape: the converter of each column (None: as the driver
+        # gives it), learnt from peewee's cursor wrapper on its first row. Then rows are converted
+        # here, without a wrapper that maps the columns to fields again on every execution.
+        self._converters: dict[tuple, tuple] = {}
 
     def _prepare(self, shape: tuple) -> tuple[peewee.ModelSelect, str, list]:
         lengths = shape[1:]
@@ -64,7 +68,15 @@ class PreparedQuery:
         params = [constant if arg is None else args[arg] if item is None else args[arg][item]
                   for arg, item, constant in slots]
         cursor = database.execute_sql(sql, params)
-        return list(query._get_cursor_wrapper(cursor))
+        converters = self._converters.get(shape)
+        if converters is not None:
+            return [tuple([value if convert is None else convert(value) for convert, value in zip(converters, row)])
+                    for row in cursor.fetchall()]
+        wrapper = query._get_cursor_wrapper(cursor)
+        rows = list(wrapper)
+        if rows and type(wrapper) is peewee.ModelTupleCursorWrapper:  # not a namedtuple subclass
+            self._converters[shape] = tuple(wrapper.converters)
+        return rows
 
 
 _BY_ID: dict[type, PreparedQuery] = {}
