@@ -1,6 +1,7 @@
 """create_app(): configuration, database, error handling, auth, blueprints. Nothing else."""
 from __future__ import annotations
 
+import inspect
 from importlib.metadata import version
 
 import orjson
@@ -11,7 +12,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import problems
-from api.auth import init_auth
+from api.auth import init_auth, register_key_confirmation
 from api.config import Config
 from api.db import bind, database, open_database
 from api.domain.text import unstorable_path
@@ -44,6 +45,22 @@ class ClaimtrackApi(Api):
         if getattr(error, "response", None) is not None:
             return error.response  # already a problem+json
         return http_exception_response(error)
+
+
+class ClaimtrackFlask(Flask):
+    """Flask, asking more cheaply whether a hook or view is a coroutine function. Flask asks for
+    every hook, view and teardown function of every request (inspect.iscoroutinefunction, with
+    its unwrapping): 14 times a request, 4% of a cached claim GET in process. A plain function's
+    or method's code flags answer it; anything else goes to Flask's own check."""
+
+    def ensure_sync(self, func):
+        code = getattr(getattr(func, "__func__", func), "__code__", None)
+        if code is not None and not code.co_flags & _ASYNC_FLAGS and not hasattr(func, "_is_coroutine_marker"):
+            return func
+        return super().ensure_sync(func)
+
+
+_ASYNC_FLAGS = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 
 class ReadableJSON(DefaultJSONProvider):
@@ -110,7 +127,7 @@ def _check_input() -> None:
 
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
-    app = Flask("claimtrack")
+    app = ClaimtrackFlask("claimtrack")
     # URLs match as sent: no HTML redirects for doubled or trailing slashes (`/v1/sources/..//text`).
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
@@ -172,4 +189,5 @@ def create_app(config: Config | None = None) -> Flask:
         return Response(api.spec.to_yaml(), mimetype="application/yaml")
     openapi_yaml.public = True
 
+    register_key_confirmation(app)  # last: its after_request runs before every other one
     return app

@@ -1,16 +1,22 @@
 """Who is calling, and may they? Checked before any view runs, so views never forget it.
 
 A view declares a role other than its method's default with @requires_role; public
-endpoints (health, docs) with @public.
+endpoints (health, docs) with @public. A read whose first statement confirms the key itself
+(@key_confirmed_by_read) lets a key this worker proved before through without a read of its own:
+the view hands key_check() to that read, which carries the key's state as one more column, so the
+request costs one statement, not two (bench/RESULTS.md, issue #17). A revoked key still fails on
+that request (401); should the view not confirm it, confirm_unread_key does before any answer
+leaves.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 
+from api.domain.errors import Unauthenticated
 from api.domain.roles import default_role_for, role_allows
-from api.errors import Problem
+from api.errors import Problem, problem_response
 from api.ratelimit import count_failed_authentication, refuse_if_failing_authentication
-from api.services.keys import find_key
+from api.services.keys import UNKNOWN_OR_REVOKED, KeyCheck, confirm_key_alone, find_key, proved_key
 
 
 PUBLIC_BLUEPRINTS = {"api-docs", "docs"}  # the OpenAPI document and the page that renders it
@@ -27,6 +33,19 @@ def never_replay(view):
     """Idempotency-Key is ignored here: the response holds a secret that must not be stored."""
     view.never_replay = True
     return view
+
+
+def key_confirmed_by_read(view):
+    """The view (a read) passes key_check() to its first read, which confirms the key (see the
+    module's docstring)."""
+    view.key_confirmed_by_read = True
+    return view
+
+
+def key_check() -> KeyCheck | None:
+    """The key a read of this request must confirm (services.keys.confirm_key), or None when
+    authentication read it already; taken once: whoever takes it confirms it."""
+    return g.pop("key_check", None)
 
 
 def public(view):
@@ -64,10 +83,17 @@ def authenticate() -> None:
         raise _unauthorized("An API key is required: send 'Authorization: Bearer <key>'.")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("The Authorization header must be 'Bearer <key>'.")
-    key = find_key(token.strip())
-    if key is None:
-        raise _unauthorized("The API key is unknown or revoked.")
+    token = token.strip()
     need = view_attribute(view, "required_role") or default_role_for(request.method)
+    if view_attribute(view, "key_confirmed_by_read"):
+        known = proved_key(token)
+        if known is not None and role_allows(known.role, need):
+            # (A role too low goes the long way, so that a revoked key is 401 before any 403.)
+            g.api_key, g.key_check = known, KeyCheck(known.id, known.secret_hash)
+            return
+    key = find_key(token)
+    if key is None:
+        raise _unauthorized(UNKNOWN_OR_REVOKED)
     if not role_allows(key.role, need):
         raise Problem(403, f"This needs the {need} role; the key has {key.role}.", slug="forbidden",
                       headers={"WWW-Authenticate": f'Bearer realm="claimtrack", error="insufficient_scope", '
@@ -75,5 +101,28 @@ def authenticate() -> None:
     g.api_key = key
 
 
+def confirm_unread_key(response: Response) -> Response:
+    """after_request, run before every other: a key left unconfirmed (the view failed before its
+    read, e.g. a 422, or never read) is confirmed now, and a revoked one gets its 401 instead."""
+    if "key_check" not in g:
+        return response
+    try:
+        confirm_key_alone(key_check())
+    except Unauthenticated as error:
+        return _refused(error)
+    return response
+
+
+def _refused(error: Unauthenticated) -> Response:
+    return problem_response(_unauthorized(error.message))
+
+
 def init_auth(app: Flask) -> None:
+    """Authentication before every request; call confirm_unread_key's registration last
+    (register_key_confirmation), so that it runs before the other after_request functions."""
     app.before_request(authenticate)
+    app.register_error_handler(Unauthenticated, _refused)
+
+
+def register_key_confirmation(app: Flask) -> None:
+    app.after_request(confirm_unread_key)

@@ -9,7 +9,7 @@ from flask import Response, current_app, has_request_context, json, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from api.domain.errors import (
-    Busy, Conflict, DomainError, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge,
+    Busy, Conflict, DomainError, Invalid, Malformed, NotFound, PreconditionFailed, TooLarge, Unauthenticated,
 )
 from schemas.common import flatten_messages
 
@@ -51,8 +51,8 @@ def invalid(field: str, message: str, *, status: int = 422, slug: str = "validat
 
 # The one mapping from what the domain refuses to HTTP. Checked along the class hierarchy,
 # so a subclass (Malformed) is mapped before its base (Invalid).
-STATUS_OF = {NotFound: 404, Malformed: 400, Invalid: 422, Conflict: 409, PreconditionFailed: 412, TooLarge: 413,
-             Busy: 503}
+STATUS_OF = {Unauthenticated: 401, NotFound: 404, Malformed: 400, Invalid: 422, Conflict: 409, PreconditionFailed: 412,
+             TooLarge: 413, Busy: 503}
 
 
 def problem_from_domain(error: DomainError) -> Problem:

@@ -13,23 +13,95 @@ installed) makes the limits exact across workers and machines.
 
 Each request makes one call to the window strategy (`hit`). Flask-Limiter, used here before, resolved
 and filtered its route, blueprint and default limits on every request first: about a fifth of a
-cached claim GET's CPU in process (bench/RESULTS.md, issue #17).
+cached claim GET's CPU in process (bench/RESULTS.md, issue #17). With `memory://` the windows are
+LocalSlidingWindows (the same arithmetic in a dict) rather than the `limits` memory store, whose
+lock per key and expiry timer cost another seventh of a cached claim GET.
 """
 from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 
 from flask import Flask, current_app, g, request
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.util import WindowStats
 
 from api.errors import Problem, problem_response
 
 EXTENSION = "claimtrack_limiter"
 log = logging.getLogger(__name__)
+
+
+class LocalSlidingWindows:
+    """The sliding-window counter of `limits` (SlidingWindowCounterRateLimiter over its memory://
+    store) kept in a dict of this process: `hit`, `test` and `get_window_stats` as that strategy
+    answers them. Windows are `item.get_expiry()` seconds long, aligned on the epoch; the previous
+    window's count is weighted by the share of it that still lies within the last window length.
+
+    The `limits` memory store does the same with a lock per key, formatted keys, and a timer thread
+    (a greenlet under gevent) started every 10 ms to expire old keys. Here a window is dropped
+    when its key is next met, and the whole dict is swept of stale keys once it holds more than
+    SWEEP_AT of them (one per API key, one per address that failed to authenticate)."""
+
+    SWEEP_AT = 10_000
+
+    def __init__(self):
+        # (identifiers, amount, expiry) → [index of the current window, previous count, current count]
+        self._windows: dict[tuple, list] = {}
+        self._lock = threading.Lock()
+
+    def _counts(self, item: RateLimitItem, identifiers: tuple, now: float) -> tuple[list, float, int]:
+        """(the key's window entry, now shifted into the current window, the window length in s)."""
+        expiry = item.get_expiry()
+        index = int(now // expiry)
+        key = (identifiers, item.amount, expiry)
+        entry = self._windows.get(key)
+        if entry is None:
+            if len(self._windows) >= self.SWEEP_AT:
+                self._windows = {k: e for k, e in self._windows.items() if e[0] >= index - 1}
+            entry = self._windows[key] = [index, 0, 0]
+        elif entry[0] != index:
+            # One window on: the current count becomes the previous one; further on: both are gone.
+            entry[1:] = [entry[2], 0] if entry[0] == index - 1 else [0, 0]
+            entry[0] = index
+        return entry, now % expiry, expiry
+
+    @staticmethod
+    def _weighted(entry: list, into: float, expiry: int) -> float:
+        return entry[1] * (expiry - into) / expiry + entry[2]
+
+    def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        """Count one request (`cost`) unless that would exceed the limit; whether it was counted."""
+        with self._lock:
+            entry, into, expiry = self._counts(item, identifiers, time.time())
+            if cost > item.amount or math.floor(self._weighted(entry, into, expiry)) + cost > item.amount:
+                return False
+            entry[2] += cost
+            return True
+
+    def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        """Whether `cost` more would still be within the limit (nothing counted)."""
+        with self._lock:
+            entry, into, expiry = self._counts(item, identifiers, time.time())
+            return self._weighted(entry, into, expiry) < item.amount - cost + 1
+
+    def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
+        """(when the next request would be counted again, as an epoch time; requests left)."""
+        now = time.time()
+        with self._lock:
+            entry, into, expiry = self._counts(item, identifiers, now)
+            previous, current = entry[1], entry[2]
+            remaining = max(0, item.amount - math.floor(self._weighted(entry, into, expiry)))
+        if not (previous or current):
+            return WindowStats(now, remaining)
+        left = expiry - into  # of the current window
+        previous_reset = left % (expiry / previous) if previous else math.inf
+        current_reset = left % expiry if current else math.inf
+        return WindowStats(now + min(previous_reset, current_reset), remaining)
 
 
 def _retry_after(reset_at: float) -> int:
@@ -44,7 +116,8 @@ def _too_many_with_this_key(limit: RateLimitItem, reset_at: float):
 
 def init_rate_limits(app: Flask, per_key_per_minute: int, auth_failures_per_minute: int, storage_url: str) -> None:
     """Call after init_auth: the per-key limit needs to know the key."""
-    strategy = SlidingWindowCounterRateLimiter(storage_from_string(storage_url))
+    strategy = LocalSlidingWindows() if storage_url.startswith("memory://") \
+        else SlidingWindowCounterRateLimiter(storage_from_string(storage_url))
     per_key = parse(f"{per_key_per_minute}/minute") if per_key_per_minute > 0 else None
     app.extensions[EXTENSION] = (strategy, parse(f"{auth_failures_per_minute}/minute")
                                  if auth_failures_per_minute > 0 else None)

@@ -23,19 +23,25 @@ def _docs_csp(response: Response) -> str:
             "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
+# Every answer's security headers, unless the view set its own: set once per response in one
+# pass over its headers (four setdefault calls each scanned them: 2% of a cached claim GET).
+FIXED_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+                 ("X-Frame-Options", "DENY"),
+                 ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"))
+# Answers to a key holder may hold unpublished verdicts: no shared cache may keep them.
+PRIVATE_HEADERS = (("Cache-Control", "private, no-cache"), ("Vary", "Authorization"))
+
+
 def security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
     if request.path.startswith(DOCS_PATH) and response.mimetype == "text/html":
         headers["Content-Security-Policy"] = _docs_csp(response)
-    else:
-        headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    present = {name.lower() for name, _ in headers.items()}
+    headers.extend([(name, value) for name, value in FIXED_HEADERS if name.lower() not in present])
     if "api_key" in g:
-        # Answers to a key holder may hold unpublished verdicts: no shared cache may keep them.
-        headers["Cache-Control"] = "private, no-cache"
-        headers.add("Vary", "Authorization")
+        if "cache-control" in present:
+            del headers["Cache-Control"]
+        headers.extend(PRIVATE_HEADERS)
     return response
 
 

@@ -35,6 +35,12 @@ class NotFound(DomainError):
         return cls(f"No {kind} with id {public_id!r}.")
 
 
+class Unauthenticated(DomainError):
+    """The caller's credentials prove no one (an API key revoked since it was last used)."""
+
+    slug = "unauthorized"
+
+
 class Invalid(DomainError):
     """The input breaks a rule; `field` names where (a dotted path)."""
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, SQL
 
 from api.db import database
 from api.models import Appearance, Claim, Event, Evidence, Mention, Person, Verdict
 from api.models.prepared import PreparedQuery
+from api.services import keys
 from api.services.sources import require_source
 
 
@@ -37,34 +38,53 @@ def _order(kind: str, row_id: int, start: int, end: int) -> tuple:
 # span's offsets and the version (and updated_at, which tells apart a row that took a deleted
 # row's id on SQLite) of what it belongs to. Verdicts and evidence never change, but a claim
 # merge moves verdicts to another claim.
-_appearance_versions = PreparedQuery(lambda pk: Appearance.select(
-    Appearance.id, Appearance.start, Appearance.end, Claim.id, Claim.version, Claim.updated_at)
-    .join(Claim).where(Appearance.source == pk).tuples())
-_mention_versions = PreparedQuery(lambda pk: Mention.select(
-    Mention.id, Mention.start, Mention.end, Mention.person, Person.version, Person.updated_at,
-    Mention.event, Event.version, Event.updated_at)
-    .join(Person, on=(Mention.person == Person.id), join_type=JOIN.LEFT_OUTER)
-    .switch(Mention).join(Event, on=(Mention.event == Event.id), join_type=JOIN.LEFT_OUTER)
-    .where(Mention.source == pk).tuples())
-_evidence_versions = PreparedQuery(lambda pk: Evidence.select(
-    Evidence.id, Evidence.start, Evidence.end, Verdict.id, Verdict.claim)
-    .join(Verdict).where(Evidence.source == pk).tuples())
+_NULL = SQL("NULL")
+_CLAIM, _MENTION, _EVIDENCE = 0, 1, 2
 
 
-def annotation_versions(pk: int) -> list[tuple[tuple[str, int], tuple]]:
+def _versions(pk, key_id=None):
+    """One statement (UNION ALL) for the three kinds of span, each row (kind, id, start, end, what
+    it belongs to), padded with NULLs to one width: a claim appearance (claim id, version,
+    updated_at); a mention (person id, version, updated_at, event id, version, updated_at); evidence
+    (verdict id, the verdict's claim). With `key_id`, the key's active hash last (keys.confirmed_read)."""
+    key = [keys.active_hash_of(key_id)] if key_id is not None else []
+    appearances = Appearance.select(
+        SQL(str(_CLAIM)), Appearance.id, Appearance.start, Appearance.end, Claim.id, Claim.version,
+        Claim.updated_at, _NULL, _NULL, _NULL, *key).join(Claim).where(Appearance.source == pk)
+    mentions = Mention.select(
+        SQL(str(_MENTION)), Mention.id, Mention.start, Mention.end, Mention.person, Person.version,
+        Person.updated_at, Mention.event, Event.version, Event.updated_at, *key) \
+        .join(Person, on=(Mention.person == Person.id), join_type=JOIN.LEFT_OUTER) \
+        .switch(Mention).join(Event, on=(Mention.event == Event.id), join_type=JOIN.LEFT_OUTER) \
+        .where(Mention.source == pk)
+    evidence = Evidence.select(
+        SQL(str(_EVIDENCE)), Evidence.id, Evidence.start, Evidence.end, Verdict.id, Verdict.claim,
+        _NULL, _NULL, _NULL, _NULL, *key).join(Verdict).where(Evidence.source == pk)
+    return (appearances + mentions + evidence).tuples()
+
+
+_annotation_versions = PreparedQuery(_versions)
+_annotation_versions_and_key = PreparedQuery(_versions)
+
+
+def _kind(row: tuple) -> str:
+    if row[0] == _MENTION:
+        return "person" if row[4] is not None else "event"
+    return "claim" if row[0] == _CLAIM else "evidence"
+
+
+def annotation_versions(pk: int, key: keys.KeyCheck | None = None) -> list[tuple[tuple[str, int], tuple]]:
     """The source's annotations as ((kind, row id), version) in the order source_annotations gives
-    them, read in three prepared queries without any text: an annotation's version changes
+    them, read in one prepared statement without any text: an annotation's version changes
     whenever what it shows does (its span; its claim's text or status, which bump the claim's
     version; its person's or event's name, which bump theirs; its verdict's claim). The
     database is part of each version (an import into another keeps ids, versions and
-    timestamps). NotFound if there is no such source."""
+    timestamps). With `key`, the same statement confirms the caller's API key (Unauthenticated
+    once revoked). NotFound if there is no such source."""
     db = database.obj
-    found = [(_order("claim", row[0], row[1], row[2]), ("claim", row[0]), (db, *row))
-             for row in _appearance_versions(pk)]
-    found += [(_order(kind, row[0], row[1], row[2]), (kind, row[0]), (db, *row))
-              for row in _mention_versions(pk) for kind in ("person" if row[3] is not None else "event",)]
-    found += [(_order("evidence", row[0], row[1], row[2]), ("evidence", row[0]), (db, *row))
-              for row in _evidence_versions(pk)]
+    found = [(_order(kind, row[1], row[2], row[3]), (kind, row[1]), (db, *row))
+             for row in keys.confirmed_read(key, _annotation_versions, _annotation_versions_and_key, pk)
+             for kind in (_kind(row),)]
     if not found:
         require_source(pk)
     found.sort(key=lambda item: item[0])

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from api.models import AuditEntry
+from api.models.prepared import PreparedInsert
 from api.pagination import Page, paginate
 
 
@@ -25,9 +26,12 @@ CLI = Actor(key_id=None, name="cli")
 
 def record(actor: Actor, action: str, resource_type: str, resource_id: int, **details) -> None:
     """Write an audit entry; call inside the transaction that makes the change."""
-    AuditEntry.create(actor_key_id=actor.key_id, actor_name=actor.name,
-                      action=action, resource_type=resource_type, resource_id=resource_id,
-                      details=json.dumps(details, sort_keys=True, default=str))
+    _insert_entry.create(actor_key_id=actor.key_id, actor_name=actor.name,
+                         action=action, resource_type=resource_type, resource_id=resource_id,
+                         details=json.dumps(details, sort_keys=True, default=str))
+
+
+_insert_entry = PreparedInsert(AuditEntry)
 
 
 def list_entries(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:

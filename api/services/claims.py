@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 from typing import Iterator
 
 from api.db import database
@@ -12,7 +13,7 @@ from api.domain.vocabulary import MANUAL
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
 from api.models.prepared import PreparedQuery
 from api.pagination import Page, paginate
-from api.services import audit, outbox
+from api.services import audit, keys, outbox
 from api.services.common import (
     check_etag, etag_of_version, full_text_match, get_locked_or_404, get_or_404, group_by, read_snapshot, require_existing,
     save_changes, time_filters,
@@ -112,14 +113,17 @@ def get_claim(pk: int) -> ClaimDetails:
 
 
 _claim_version = PreparedQuery(lambda pk: Claim.select(Claim.version, Claim.updated_at).where(Claim.id == pk).tuples())
+_claim_version_and_key = PreparedQuery(lambda pk, key_id: Claim.select(
+    Claim.version, Claim.updated_at, keys.active_hash_of(key_id)).where(Claim.id == pk).tuples())
 
 
-def claim_version(pk: int) -> tuple[tuple, str]:
+def claim_version(pk: int, key: keys.KeyCheck | None = None) -> tuple[tuple, str]:
     """((database, version, updated_at), ETag) of the claim with this key, read alone: both change whenever
     its representation does (edits, tags, verdicts, and renames of its claimant or events: see
     touch_claims). updated_at also tells apart a claim that took a deleted claim's id (SQLite).
+    With `key`, the same statement confirms the caller's API key (Unauthenticated once revoked).
     NotFound if there is none."""
-    rows = _claim_version(pk)
+    rows = keys.confirmed_read(key, _claim_version, _claim_version_and_key, pk)  # 401 before 404
     if not rows:
         raise NotFound.of("claim", encode_id("claim", pk))
     version, updated_at = rows[0]
@@ -144,8 +148,9 @@ def _written(pk: int) -> ClaimDetails:
     return written_claims([get_or_404(Claim, pk)])[0]
 
 
-def claims_query(filters: dict):
-    query = Claim.select()
+def claims_query(filters: dict, *columns):
+    """Claims matching the filters (all their columns unless `columns` are named)."""
+    query = Claim.select(*columns)
     for name in ("status", "origin"):
         if filters.get(name):
             query = query.where(getattr(Claim, name) == filters[name])
@@ -179,11 +184,34 @@ def all_claims(filters: dict, *, sort: str) -> Iterator[list[ClaimDetails]]:
             cursor = page.next_cursor
 
 
-def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int) -> Page:
-    """A page of Claim rows matching the filters (see ClaimQuerySchema), in `sort` order: one
-    query. Their details (claim_details) are a second step, so a caller holding a claim's
-    representation at its version (claim_version_of) needs none for it."""
-    return paginate(claims_query(filters), sort=sort, cursor=cursor, limit=limit)
+# What a page of claims reads of each row: enough to find its representation (claim_version_of)
+# and to continue the page after it; the text and the rest are read only for the claims whose
+# representation must be built (claims_by_ids). Rows as namespaces, not Claim objects: building
+# fifty model objects of every column was half of a page's CPU (bench/RESULTS.md, issue #17).
+PAGE_COLUMNS = ("id", "version", "updated_at")
+
+
+def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int, key: keys.KeyCheck | None = None) -> Page:
+    """A page of the claims matching the filters (see ClaimQuerySchema), in `sort` order, as
+    light rows (`id`, `version`, `updated_at` and the sort column): one query, which also confirms
+    the caller's API key when `key` is given (Unauthenticated once revoked). The full rows of the
+    claims whose representation is needed are a second step (claims_by_ids, claim_details)."""
+    names = PAGE_COLUMNS + ((sort.lstrip("-"),) if sort.lstrip("-") not in PAGE_COLUMNS else ())
+    query = claims_query(filters, *(getattr(Claim, name) for name in names))
+    if key is not None:
+        query = query.select_extend(keys.active_hash_of(key.key_id).alias("key_hash"))
+    page = paginate(query.objects(SimpleNamespace), sort=sort, cursor=cursor, limit=limit)
+    keys.confirm_key_by(key, page.items, lambda row: row.key_hash)
+    return page
+
+
+_by_ids = PreparedQuery(lambda ids: Claim.select().where(Claim.id.in_(ids)))
+
+
+def claims_by_ids(ids: list[int]) -> list[Claim]:
+    """The claims with these keys, in that order; one deleted meanwhile is left out."""
+    found = {claim.id: claim for claim in _by_ids(ids)} if ids else {}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def update_claim(pk: int, changes: dict, *, actor: audit.Actor, if_match: str | None = None) -> ClaimDetails:

@@ -23,7 +23,7 @@ from api.db import database, is_postgres
 from api.domain.ids import encode_id
 from api.domain.vocabulary import DELIVERY_PENDING, WEBHOOK_EVENT_TYPES
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, utcnow
-from api.models.prepared import PreparedQuery
+from api.models.prepared import PreparedInsert, PreparedQuery
 
 RELAY_BATCH = 500  # events turned into deliveries per transaction
 PRUNE_BATCH = 1000  # events deleted per transaction (the sweep prunes one batch a minute)
@@ -52,9 +52,12 @@ def emit(event_type: str, data: dict) -> WebhookEvent:
     now = utcnow()
     body = json.dumps({"type": event_type, "timestamp": timestamp(now), "data": data},
                       ensure_ascii=False, separators=(",", ":"))
-    event = WebhookEvent.create(type=event_type, body=body, created_at=now)
+    event = _insert_event.create(type=event_type, body=body, created_at=now)
     _local.pending = True
     return event
+
+
+_insert_event = PreparedInsert(WebhookEvent)
 
 
 def take_pending() -> bool:

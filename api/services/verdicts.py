@@ -8,7 +8,7 @@ from api.domain.ids import encode_id
 from api.domain.verdicts import EvidenceSpan, evidence_errors, overlapping_appearance, status_after
 from api.domain.errors import Invalid
 from api.models import Appearance, Claim, Evidence, Verdict, utcnow
-from api.models.prepared import PreparedQuery
+from api.models.prepared import PreparedInsert, PreparedQuery
 from api.pagination import Page, paginate
 from api.services import audit, outbox
 from api.services.common import check_etag, get_locked_or_404, get_or_404, group_by
@@ -43,18 +43,21 @@ def _resolve_evidence(claim: Claim, evidence: list[dict]) -> list[dict]:
     return rows
 
 
+_insert_verdict = PreparedInsert(Verdict)
+
+
 def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match: str | None = None) -> VerdictDetails:
     """Append a verdict by `reviewer`; the claim's status and latest verdict change in the same
     transaction. If-Match (raw header value) is checked against the claim."""
     problems = evidence_errors(data["rating"], [item["stance"] for item in data["evidence"]])
     with database.atomic():
-        claim = get_locked_or_404(Claim, claim_pk)
+        claim = get_locked_or_404(Claim, claim_pk, fields=(Claim.id, Claim.version))  # what the ETag shows
         check_etag(claim, if_match)
         if problems:
             raise Invalid("evidence", problems[0], slug="insufficient-evidence", errors={"evidence": problems})
         evidence = _resolve_evidence(claim, data["evidence"])
-        verdict = Verdict.create(claim=claim.id, rating=data["rating"], rationale=data["rationale"],
-                                 reviewer=reviewer.key_id, reviewer_name=reviewer.name, created_at=utcnow())
+        verdict = _insert_verdict.create(claim=claim.id, rating=data["rating"], rationale=data["rationale"],
+                                         reviewer=reviewer.key_id, reviewer_name=reviewer.name, created_at=utcnow())
         if evidence:
             Evidence.insert_many([{**row, "verdict": verdict.id} for row in evidence]).execute()
         Claim.update(status=status_after(verdict.rating), latest_verdict_id=verdict.id,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Response, request
 from flask.views import MethodView
 
-from api.auth import requires_role
+from api.auth import key_check, key_confirmed_by_read, requires_role
 from api.presenters.claims import present_claim, present_claims
 from api.presenters.csv import claims_csv
 from api.services import claim_merge, claims
@@ -24,6 +24,7 @@ blp = Blueprint("claims", __name__, url_prefix="/v1/claims",
 
 @blp.route("")
 class Claims(MethodView):
+    @key_confirmed_by_read
     @blp.arguments(ClaimQuerySchema, location="query")
     @blp.response(200, ClaimPageSchema)
     @blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
@@ -38,9 +39,10 @@ class Claims(MethodView):
         offsets = query["offsets"]
 
         def build(rows):
-            details = claims.claim_details(rows)
-            return [(etag_for(d.claim), CLAIM_SCHEMA.dump(item)) for d, item in zip(details, present_claims(details, offsets))]
-        return page_cached(claims.list_claims(filters, **paging), lambda row: ("claim", row.id, offsets),
+            details = claims.claim_details(claims.claims_by_ids([row.id for row in rows]))
+            return [(d.claim, etag_for(d.claim), CLAIM_SCHEMA.dump(item))
+                    for d, item in zip(details, present_claims(details, offsets))]
+        return page_cached(claims.list_claims(filters, **paging, key=key_check()), lambda row: ("claim", row.id, offsets),
                            claims.claim_version_of, build)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
@@ -55,12 +57,13 @@ class Claims(MethodView):
 
 @blp.route("/<claim:claim_id>")
 class Claim(MethodView):
+    @key_confirmed_by_read
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.response(200, ClaimSchema)
     def get(self, query, claim_id):
         """Get a claim with its spans"""
         offsets = query["offsets"]
-        version, etag = claims.claim_version(claim_id)
+        version, etag = claims.claim_version(claim_id, key_check())
 
         def build():
             claim = claims.get_claim(claim_id)

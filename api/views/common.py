@@ -5,11 +5,12 @@ Services never see the request: this module is where HTTP turns into arguments.
 """
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request, url_for
 from flask_smorest import Blueprint as SmorestBlueprint
-from marshmallow import RAISE
+from marshmallow import RAISE, Schema
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import NotFound as NotFoundHTTP
@@ -30,6 +31,30 @@ class StrictParser(FlaskParser):
     (`?stauts=`) must not silently return everything."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
+
+    # Parsed query strings, per schema: the same URL parses to the same values (the query's
+    # fields are plain values, none reads the request or the clock), and parsing it again was a
+    # tenth of a cached claim GET (webargs and marshmallow). Errors are not kept; neither is a
+    # result holding a mutable value, which a view could change for the next request.
+    _PARSED_AT_MOST = 4096
+    _IMMUTABLE = (str, int, float, bool, type(None), dt.date, dt.datetime, tuple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._parsed_queries: dict[tuple, dict] = {}
+
+    def parse(self, argmap, req=None, *, location=None, **kwargs):
+        if location != "query" or not isinstance(argmap, Schema):
+            return super().parse(argmap, req, location=location, **kwargs)
+        key = (id(argmap), (req or request).query_string)
+        parsed = self._parsed_queries.get(key)
+        if parsed is None:
+            parsed = super().parse(argmap, req, location=location, **kwargs)
+            if all(isinstance(value, self._IMMUTABLE) for value in parsed.values()):
+                if len(self._parsed_queries) >= self._PARSED_AT_MOST:
+                    self._parsed_queries.clear()
+                self._parsed_queries[key] = parsed
+        return dict(parsed)
 
     def _raw_load_json(self, req):
         # Parsed once, by Flask's JSON provider (see api.app.ReadableJSON), which the input
@@ -167,24 +192,27 @@ def single_cached(key: tuple, version, etag: str, build) -> Response:
 def page_cached(page: Page, key_of, version_of, build) -> Response:
     """page_result for items whose representations single_cached keeps: each item of `page` (rows
     read with their version) is answered with the body stored under `key_of(row)` at
-    `version_of(row)`; only the misses are built, in one call `build(rows)` → [(etag, dumped
-    dict)] in the same order, and stored. The same entries serve single reads, so a page warms
-    the items' GETs and the other way round. Items keep their schema's keys and order; the
-    envelope is page_result's (data, next_cursor, Link)."""
+    `version_of(row)`; only the misses are built, in one call `build(rows)` → [(the row as read
+    for building, its ETag, its dumped dict)], and stored under that row's key and version (a
+    write between the two reads can only make an entry newer than the page's version; an item
+    deleted meanwhile is left out). The same entries serve single reads, so a page warms the
+    items' GETs and the other way round. Items keep their schema's keys and order; the envelope
+    is page_result's (data, next_cursor, Link)."""
     keys = [key_of(row) for row in page.items]
     bodies: dict[tuple, bytes] = {}
     misses = []
     for key, row in zip(keys, page.items):
         stored = REPRESENTATIONS.get(key, version_of(row))
         if stored is None:
-            misses.append((key, row))
+            misses.append(row)
         else:
             bodies[key] = stored[1]
     if misses:
-        for (key, row), (etag, body) in zip(misses, build([row for _, row in misses])):
+        for row, etag, body in build(misses):
+            key = key_of(row)
             bodies[key] = encoded = current_app.json.encode(body)
             REPRESENTATIONS.put(key, version_of(row), etag, encoded)
-    data = b'{"data":[' + b",".join(bodies[key] for key in keys) + b'],"next_cursor":' \
+    data = b'{"data":[' + b",".join(bodies[key] for key in keys if key in bodies) + b'],"next_cursor":' \
         + current_app.json.encode(page.next_cursor) + b"}"
     return current_app.response_class(data, status=200, mimetype=current_app.json.mimetype, headers=link_header(page))
 

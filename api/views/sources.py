@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from api.auth import key_check, key_confirmed_by_read
 from api.presenters.sources import (
     present_annotations, present_extraction, present_source, present_sources,
 )
@@ -107,12 +108,13 @@ class SourceExtraction(MethodView):
 
 @blp.route("/<source:source_id>/annotations")
 class SourceAnnotations(MethodView):
+    @key_confirmed_by_read
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.response(200, AnnotationListSchema)
     def get(self, query, source_id):
         """Every span in the source, by position: claims with status, mentions, evidence with stance"""
         offsets = query["offsets"]
-        return list_cached(("annotations", source_id, offsets), annotations.annotation_versions(source_id),
+        return list_cached(("annotations", source_id, offsets), annotations.annotation_versions(source_id, key_check()),
                            lambda: ANNOTATION_LIST_SCHEMA.dump(
                                {"data": present_annotations(annotations.source_annotations(source_id), offsets)}))
 
