@@ -52,6 +52,8 @@ was printed by the exports but chose nothing.
   CT24 + transcript positives, 3 epochs    0.689, 0.704, 0.709  epoch3      0.706 / 0.644           0.705 / 0.640 / 0.034           0.815 / 0.910     0.861 / 0.955
   CT24, 3 epochs (ships)                   0.691, 0.714, 0.709  avg-last-2  0.709 / 0.637           0.706 / 0.634 / 0.021           0.796 / 0.892     0.875 / 0.948
   mean of the two 3-epoch models' logits   -                    -           -                       0.712 / 0.645 / 0.027           0.802 / 0.909 (out-of-sample threshold 0.26)
+  CT24, 3 epochs, --seed 7 (seed noise)    0.699, 0.718, 0.707  epoch2      0.710 / 0.642           0.707 / 0.640 / 0.023           0.806 / 0.906     0.829 / 0.958
+  mean of the two CT24 seeds' logits       -                    -           -                       0.712 / 0.636 / 0.029           0.798 / 0.902 (out-of-sample threshold 0.36)
 
 (avg-last-2 = the mean of epoch 2's and 3's weights, raw AP 0.716; for the transcript-positive run
 the averages scored 0.708 / 0.707, below epoch 3.) Which recipe ships was decided by the rule
@@ -62,7 +64,10 @@ higher dev F1, but on held-out train the two are within noise (441 positives) an
 consulted. Both beat the earlier model on held-out AP and F1. The two-model average is a little
 better on held-out (AP 0.712, F1 0.645) but doubles the model's run time (extraction throughput
 was 0.83x spaCy's with one model; the target is 0.5x) and the repository size (23 MB per
-model), so it does not ship. Training time: 376 steps/epoch with transcript positives (25.3 min for
+model), so it does not ship. A second seed of the shipped recipe (--seed 7, 12.6 min at 0.7 s/step)
+shows the noise: held-out AP 0.710 against 0.709, F1 0.642 against 0.637, dev F1 0.806 against
+0.796; it was not swapped in (picking the luckier seed would fit held-out noise, and every
+shipped model adds 15 MB to the git history). Training time: 376 steps/epoch with transcript positives (25.3 min for
 3 epochs), 360 without (21.5 min), 0.9-1.2 s/step on one thread of a shared core, plus about
 2 minutes of export and held-out scoring.
 
