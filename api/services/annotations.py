@@ -63,8 +63,8 @@ def _versions(pk, key_id=None):
     return (appearances + mentions + evidence).tuples()
 
 
+# One prepared query for both forms: its shapes are kept by the number of arguments.
 _annotation_versions = PreparedQuery(_versions)
-_annotation_versions_and_key = PreparedQuery(_versions)
 
 
 def _kind(row: tuple) -> str:
@@ -83,7 +83,7 @@ def annotation_versions(pk: int, key: keys.KeyCheck | None = None) -> list[tuple
     once revoked). NotFound if there is no such source."""
     db = database.obj
     found = [(_order(kind, row[1], row[2], row[3]), (kind, row[1]), (db, *row))
-             for row in keys.confirmed_read(key, _annotation_versions, _annotation_versions_and_key, pk)
+             for row in keys.confirmed_read(key, _annotation_versions, _annotation_versions, pk)
              for kind in (_kind(row),)]
     if not found:
         require_source(pk)
