@@ -6,6 +6,8 @@
     python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --export-only --average auto
     python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --export-only \
         --average avg-last-2 --average-runs .train-checkpoints/run1 .train-checkpoints/run2   # a soup
+    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness \
+        --ensemble EXPORT1 EXPORT2 --out DIR    # the mean logit of earlier exports (see "Ensembles")
 
 Data: the CLEF CheckThat! English check-worthiness sets as merged in
 `$DATASETS/checkworthiness/` (train.tsv, dev.tsv; see that folder's README for provenance and
@@ -52,8 +54,10 @@ was printed by the exports but chose nothing.
   recipe                                   raw AP per epoch     weights     held-out AP / F1 (in)   (out of sample) AP / F1 / ECE   dev all F1 / AP   dev-test F1 / AP
   CT24, 1.2 epochs (the earlier model)     0.687, 0.692         epoch2      0.690 / 0.634           0.687 / 0.631 / 0.016           0.760 / 0.881     0.835 / 0.946
   CT24 + transcript positives, 3 epochs    0.689, 0.704, 0.709  epoch3      0.706 / 0.644           0.705 / 0.640 / 0.034           0.815 / 0.910     0.861 / 0.955
+    the same, trained again (2026-11-30)   0.689, 0.704, 0.709  epoch3      0.709 / 0.649           0.707 / 0.648 / 0.033           0.800 / 0.910     0.864 / 0.958
   CT24, 3 epochs (ships)                   0.691, 0.714, 0.709  avg-last-2  0.709 / 0.637           0.706 / 0.634 / 0.021           0.796 / 0.892     0.875 / 0.948
   mean of the two 3-epoch models' logits   -                    -           -                       0.712 / 0.645 / 0.027           0.802 / 0.909 (out-of-sample threshold 0.26)
+    the same as an --ensemble export       -                    -           0.716 / 0.646           0.713 / 0.647 / 0.027           0.795 / 0.909     0.871 / 0.957
   CT24, 3 epochs, --seed 7 (seed noise)    0.699, 0.718, 0.707  epoch2      0.710 / 0.642           0.707 / 0.640 / 0.023           0.806 / 0.906     0.829 / 0.958
   mean of the two CT24 seeds' logits       -                    -           -                       0.712 / 0.636 / 0.029           0.798 / 0.902 (out-of-sample threshold 0.36)
   soup: weight mean of the two CT24 seeds  -                    see below   0.710 / 0.633           0.707 / 0.630 / 0.027           0.791 / 0.892     0.857 / 0.949
@@ -64,11 +68,20 @@ the script already used for checkpoints: the best held-out AP. That is CT24 alon
 (0.709 against 0.706 in sample, 0.706 against 0.705 out of sample, calibration error 0.021
 against 0.034); the transcript positives gave a higher held-out F1 (0.644 against 0.637) and a
 higher dev F1, but on held-out train the two are within noise (441 positives) and dev is not
-consulted. Both beat the earlier model on held-out AP and F1. The two-model average is a little
-better on held-out (AP 0.712, F1 0.645) but doubles the model's run time (extraction throughput
-was 0.83x spaCy's with one model; the target is 0.5x) and the repository size (23 MB per
-model), so it does not ship. A second seed of the shipped recipe (--seed 7, 12.6 min at 0.7 s/step)
-shows the noise: held-out AP 0.710 against 0.709, F1 0.642 against 0.637, dev F1 0.806 against
+consulted. Both beat the earlier model on held-out AP and F1. The mean of the two 3-epoch models'
+logits (the second trained again, seed 20240914: raw AP per epoch as before; --ensemble of the
+shipped export and that run's epoch 3, one Platt and threshold 0.27 fitted on the held-out part)
+meets the held-out rule: AP 0.716 / F1 0.646 in sample against the shipped 0.709 / 0.637, and
+0.713 / 0.647 / ECE 0.027 out of sample against 0.707 / 0.634 / 0.023 (the shipped model
+re-measured by the same code the same day; threshold 0.29 there). Dev (reported only) at 0.27:
+F1 0.795, AP 0.909; dev-test rows 0.871 / 0.957 (both new rows' dev-test
+rows scored within the whole dev split, where the shipped model gives 0.885 / 0.946). It does
+not ship because it misses the speed target: its two networks double the model's share of
+extraction, and bench/extraction_throughput.py --copies 3 --rounds 3 pinned to one core of the
+shared machine gave 0.48, 0.52, 0.44 x spaCy's nlp.pipe against 0.65, 0.63, 0.56 for the
+shipped model in alternating runs (process CPU time instead of wall time: 0.45-0.47 against
+0.70-0.72); the target is 0.5. It would also add 23 MB to the repository.
+A second seed of the shipped recipe (--seed 7, 12.6 min at 0.7 s/step) shows the noise: held-out AP 0.710 against 0.709, F1 0.642 against 0.637, dev F1 0.806 against
 0.796; it was not swapped in (picking the luckier seed would fit held-out noise, and every
 shipped model adds 15 MB to the git history). The two seeds' weights averaged into one network (a
 uniform "model soup", Wortsman et al. 2022; --export-only --average avg-last-2 --average-runs
