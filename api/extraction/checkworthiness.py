@@ -2,12 +2,17 @@
 
 The model is all-MiniLM-L6-v2 fine-tuned on the CLEF CheckThat! 2024 English (ClaimBuster) data
 by tools/train_checkworthiness.py, exported to ONNX and quantised to int8; it ships in
-api/extraction/models/checkworthiness/ (model.onnx, tokenizer.json, model.json) and runs on
-onnxruntime + tokenizers, so no PyTorch and no download at run time. Loaded once per process
-(get_model(), thread-safe). The score is Platt-calibrated on a held-out, group-wise split of
-train: a sentence scored 0.8 is check-worthy about 80 % of the time in data like ClaimBuster's.
-`threshold` (from model.json) is the decision point that maximised held-out F1 on debate
-sentences; extraction uses it for transcripts. News articles use ARTICLE_THRESHOLD instead.
+api/extraction/models/checkworthiness/ (tokenizer.json, model.json and the ONNX files that
+model.json lists under "members") and runs on onnxruntime + tokenizers, so no PyTorch and no
+download at run time. Loaded once per process (get_model(), thread-safe).
+
+A model is one or more members (fine-tuned networks of the same tokenizer): each text is
+tokenised once, every member gives a logit, and the model's logit is their mean; a single
+network is the one-member case. The score is one Platt calibration of that mean logit, fitted on
+a held-out, group-wise split of train: a sentence scored 0.8 is check-worthy about 80 % of the
+time in data like ClaimBuster's. `threshold` (from model.json) is the decision point that
+maximised held-out F1 on debate sentences; extraction uses it for transcripts. News articles use
+ARTICLE_THRESHOLD instead.
 """
 from __future__ import annotations
 
@@ -30,17 +35,20 @@ _model: "CheckworthinessModel | None" = None
 
 
 class CheckworthinessModel:
-    """One loaded model. scores(texts) -> [0..1] per text; logits(texts) -> raw model logits."""
+    """One loaded model. scores(texts) -> [0..1] per text; logits(texts) -> the members' mean logit.
+
+    `directory` holds model.json ({"members": [{"file": "….onnx", …provenance}, …], "max_length",
+    "calibration": {"method": "platt", "a", "b"}, "threshold", …}) beside tokenizer.json and the
+    members' files. calibrated=False gives scores = sigmoid(logit) (what the exporter fits on)."""
 
     def __init__(self, directory: Path | str = MODEL_DIR, *, calibrated: bool = True, threads: int = 1):
         import onnxruntime
         from tokenizers import Tokenizer
 
         directory = Path(directory)
-        meta_path = directory / "model.json"
-        self.meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        self.max_length = int(self.meta.get("max_length", 64))
-        self.threshold = float(self.meta.get("threshold", 0.5))
+        self.meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+        self.max_length = int(self.meta["max_length"])
+        self.threshold = float(self.meta.get("threshold", 0.5))  # absent while the exporter calibrates
         cal = self.meta.get("calibration") if calibrated else None
         self._a, self._b = (float(cal["a"]), float(cal["b"])) if cal else (1.0, 0.0)
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
@@ -51,8 +59,9 @@ class CheckworthinessModel:
         # process count, not intra-op threads, is how claimtrack scales.
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(str(directory / "model.onnx"), options,
-                                                    providers=["CPUExecutionProvider"])
+        self.sessions = [onnxruntime.InferenceSession(str(directory / m["file"]), options,
+                                                      providers=["CPUExecutionProvider"])
+                         for m in self.meta["members"]]
 
     def logits(self, texts: list[str]) -> list[float]:
         import numpy as np
@@ -74,7 +83,8 @@ class CheckworthinessModel:
                 n = len(encodings[i].ids)
                 ids[row, :n] = encodings[i].ids
                 mask[row, :n] = 1
-            (logit,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            feed = {"input_ids": ids, "attention_mask": mask}
+            logit = sum(session.run(None, feed)[0] for session in self.sessions) / len(self.sessions)
             for row, i in enumerate(idx):
                 out[i] = float(logit[row])
         return out
@@ -85,7 +95,7 @@ class CheckworthinessModel:
 
 
 def get_model() -> CheckworthinessModel:
-    """The process-wide model, loaded on first use (about 0.3 s, ~40 MB of memory)."""
+    """The process-wide model, loaded on first use (about 0.3 s and ~40 MB of memory per member)."""
     global _model
     if _model is None:
         with _lock:
