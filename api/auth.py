@@ -41,8 +41,9 @@ def never_replay(view):
 
 
 def key_confirmed_by_read(view):
-    """The view (a read) passes key_check() to its first read, which confirms the key (see the
-    module's docstring)."""
+    """The view passes key_check() to its first statement (a read, or POST a verdict's claim
+    lock), which confirms the key (see the module's docstring). A request with an
+    Idempotency-Key has its key confirmed before it reserves anything (api.idempotency)."""
     view.key_confirmed_by_read = True
     return view
 
