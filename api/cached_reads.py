@@ -18,7 +18,6 @@ If-None-Match, a representation not stored, any error.
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Callable, NamedTuple
 
@@ -38,9 +37,6 @@ from api.views.common import REPRESENTATIONS, not_modified_response, stored_resp
 from api.views.sources import annotations_representation
 from api.web import add_security_headers, cors_headers
 from schemas.common import OffsetsQuerySchema
-
-log = logging.getLogger(__name__)
-
 
 class CachedRead(NamedTuple):
     kind: str  # of the id in the path
