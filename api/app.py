@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import problems
 from api.auth import init_auth, register_key_confirmation
+from api.cached_reads import CACHED_READS, CachedReads
 from api.config import Config
 from api.db import bind, database, open_database
 from api.domain.text import unstorable_path
@@ -145,6 +146,8 @@ def create_app(config: Config | None = None) -> Flask:
         # Absolute URLs are then built from the Host header: only hosts we know may appear.
         app.config["TRUSTED_HOSTS"] = list(config.allowed_hosts)
     app.wsgi_app = LimitStreamedBodies(app.wsgi_app, config.max_body_bytes)
+    # Inside ProxyFix: failed authentications are counted by the client's address, as in Flask.
+    app.wsgi_app = app.extensions[CACHED_READS] = CachedReads(app, app.wsgi_app)
     if config.trusted_proxies:
         # Behind a proxy (compose's nginx) the client's address, which failed authentications
         # are counted by, is the one the proxy puts in X-Forwarded-For.

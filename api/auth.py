@@ -10,6 +10,8 @@ leaves.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, Response, current_app, g, request
 
 from api.domain.errors import Unauthenticated
@@ -17,6 +19,9 @@ from api.domain.roles import default_role_for, role_allows
 from api.errors import Problem, problem_response
 from api.ratelimit import count_failed_authentication, refuse_if_failing_authentication
 from api.services.keys import UNKNOWN_OR_REVOKED, KeyCheck, confirm_key_alone, find_key, proved_key
+
+if TYPE_CHECKING:
+    from api.models import ApiKey
 
 
 PUBLIC_BLUEPRINTS = {"api-docs", "docs"}  # the OpenAPI document and the page that renders it
@@ -36,8 +41,9 @@ def never_replay(view):
 
 
 def key_confirmed_by_read(view):
-    """The view (a read) passes key_check() to its first read, which confirms the key (see the
-    module's docstring)."""
+    """The view passes key_check() to its first statement (a read, or POST a verdict's claim
+    lock), which confirms the key (see the module's docstring). A request with an
+    Idempotency-Key has its key confirmed before it reserves anything (api.idempotency)."""
     view.key_confirmed_by_read = True
     return view
 
@@ -69,6 +75,22 @@ def _unauthorized(detail: str) -> Problem:
                    headers={"WWW-Authenticate": 'Bearer realm="claimtrack"'})
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header's value; None when it is not one."""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def unconfirmed_key(token: str, need: str) -> ApiKey | None:
+    """For a read that confirms the key itself (key_confirmed_by_read, or one served before Flask
+    by api.cached_reads, each with KeyCheck(key.id, key.secret_hash)): the key this process proved
+    the token to be, if its role allows `need`; None otherwise, and the request goes the long way
+    (find_key), so that a revoked key is 401 before any 403."""
+    known = proved_key(token)
+    return known if known is not None and role_allows(known.role, need) else None
+
+
 def authenticate() -> None:
     """Run before every request; sets g.api_key or refuses with 401/403 (or 429 when this
     address has failed to authenticate too often; the per-key limit runs next, in api.ratelimit)."""
@@ -78,17 +100,15 @@ def authenticate() -> None:
         return  # unknown routes fall through to a 404/405 problem
     refuse_if_failing_authentication()
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
     if not header:
         raise _unauthorized("An API key is required: send 'Authorization: Bearer <key>'.")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(header)
+    if token is None:
         raise _unauthorized("The Authorization header must be 'Bearer <key>'.")
-    token = token.strip()
     need = view_attribute(view, "required_role") or default_role_for(request.method)
     if view_attribute(view, "key_confirmed_by_read"):
-        known = proved_key(token)
-        if known is not None and role_allows(known.role, need):
-            # (A role too low goes the long way, so that a revoked key is 401 before any 403.)
+        known = unconfirmed_key(token, need)
+        if known is not None:
             g.api_key, g.key_check = known, KeyCheck(known.id, known.secret_hash)
             return
     key = find_key(token)

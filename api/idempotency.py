@@ -27,10 +27,11 @@ import time
 import peewee
 from flask import Flask, Response, current_app, g, request
 
-from api.auth import view_attribute
+from api.auth import key_check, view_attribute
 from api.db import database
 from api.errors import Problem, invalid
 from api.models import IdempotentRequest
+from api.services.keys import confirm_key_alone
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,10 @@ def begin_idempotent_request():
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None or "api_key" not in g:
         return None
+    if "key_check" in g:
+        # The view would confirm the key in its first statement (auth.key_confirmed_by_read): too
+        # late here, where a revoked key must not reserve anything. One read of its own (401).
+        confirm_key_alone(key_check())
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise invalid(HEADER, f"{HEADER} must be 1..{MAX_KEY_LENGTH} printable characters.")
     view = current_app.view_functions.get(request.endpoint or "")

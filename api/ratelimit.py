@@ -114,55 +114,91 @@ def _too_many_with_this_key(limit: RateLimitItem, reset_at: float):
                                          f"{seconds} s.", slug="rate-limited", headers={"Retry-After": str(seconds)}))
 
 
+# Set by a read served before Flask (api.cached_reads) once it counted the request against its key:
+# should Flask answer it after all, the hook does not count it twice.
+COUNTED_KEY = "claimtrack.rate_counted_key"
+
+
+class Limits:
+    """The limits of this app over its store: per key (None: unlimited) and failed authentications
+    per address (None: unlimited). Flask's hooks and the reads served before Flask
+    (api.cached_reads) both ask these, so a request counts the same whichever answers it."""
+
+    def __init__(self, strategy, per_key: RateLimitItem | None, failures: RateLimitItem | None):
+        self.strategy, self.per_key, self.failures = strategy, per_key, failures
+
+    def count_key(self, key_id: int) -> float | None:
+        """Count one request against the key: None when it is within the limit (or there is
+        none, or the store is down: a store that is down must not take the API down with it),
+        else the epoch time when the key may ask again (nothing was counted)."""
+        if self.per_key is None:
+            return None
+        key = str(key_id)
+        try:
+            if self.strategy.hit(self.per_key, "key", key):
+                return None
+            # The store's own reset time: RequestLimit.reset_at (Flask-Limiter) added a second and
+            # truncated, which made Retry-After 61 s now and then for a 1-minute window.
+            return self.strategy.get_window_stats(self.per_key, "key", key).reset_time
+        except Exception:
+            log.warning("rate limits: the store could not be reached", exc_info=True)
+            return None
+
+    def failing_authentication(self, address: str) -> float | None:
+        """None while `address` may still try to authenticate (or the store is down), else the
+        epoch time when it may again."""
+        if self.failures is None:
+            return None
+        try:
+            if self.strategy.test(self.failures, "auth-failures", address):
+                return None
+            return self.strategy.get_window_stats(self.failures, "auth-failures", address).reset_time
+        except Exception:  # the store is down: let requests through (see count_key)
+            return None
+
+    def count_failed_authentication(self, address: str) -> None:
+        if self.failures is None:
+            return
+        try:
+            self.strategy.hit(self.failures, "auth-failures", address)
+        except Exception:
+            pass
+
+
+def limits_of(app: Flask) -> Limits:
+    return app.extensions[EXTENSION]
+
+
 def init_rate_limits(app: Flask, per_key_per_minute: int, auth_failures_per_minute: int, storage_url: str) -> None:
     """Call after init_auth: the per-key limit needs to know the key."""
     strategy = LocalSlidingWindows() if storage_url.startswith("memory://") \
         else SlidingWindowCounterRateLimiter(storage_from_string(storage_url))
-    per_key = parse(f"{per_key_per_minute}/minute") if per_key_per_minute > 0 else None
-    app.extensions[EXTENSION] = (strategy, parse(f"{auth_failures_per_minute}/minute")
-                                 if auth_failures_per_minute > 0 else None)
-    if per_key is None:
+    limits = app.extensions[EXTENSION] = Limits(
+        strategy, parse(f"{per_key_per_minute}/minute") if per_key_per_minute > 0 else None,
+        parse(f"{auth_failures_per_minute}/minute") if auth_failures_per_minute > 0 else None)
+    if limits.per_key is None:
         return
 
     @app.before_request
     def count_against_the_key():
         """Every authenticated request counts against its key (open endpoints set no key)."""
-        if "api_key" not in g:
+        if "api_key" not in g or request.environ.get(COUNTED_KEY) == g.api_key.id:
             return None
-        key = str(g.api_key.id)
-        try:
-            if strategy.hit(per_key, "key", key):
-                return None
-            # The store's own reset time: RequestLimit.reset_at (Flask-Limiter) added a second and
-            # truncated, which made Retry-After 61 s now and then for a 1-minute window.
-            reset_at = strategy.get_window_stats(per_key, "key", key).reset_time
-        except Exception:  # a store that is down must not take the API down with it: let it through
-            log.warning("rate limits: the store could not be reached", exc_info=True)
-            return None
-        return _too_many_with_this_key(per_key, reset_at)
+        reset_at = limits.count_key(g.api_key.id)
+        return None if reset_at is None else _too_many_with_this_key(limits.per_key, reset_at)
 
 
 def refuse_if_failing_authentication() -> None:
     """429 when this client address has used up its failed authentications."""
-    strategy, failures = current_app.extensions.get(EXTENSION, (None, None))
-    if failures is None:
-        return
-    try:
-        allowed = strategy.test(failures, "auth-failures", request.remote_addr or "")
-    except Exception:  # the store is down: let requests through (see count_against_the_key)
-        return
-    if not allowed:
-        reset_at, _ = strategy.get_window_stats(failures, "auth-failures", request.remote_addr or "")
+    limits = current_app.extensions.get(EXTENSION)
+    reset_at = limits and limits.failing_authentication(request.remote_addr or "")
+    if reset_at:
         seconds = _retry_after(reset_at)
-        raise Problem(429, f"Too many failed authentications from this address (limit: {failures}); retry in "
+        raise Problem(429, f"Too many failed authentications from this address (limit: {limits.failures}); retry in "
                            f"{seconds} s.", slug="rate-limited", headers={"Retry-After": str(seconds)})
 
 
 def count_failed_authentication() -> None:
-    strategy, failures = current_app.extensions.get(EXTENSION, (None, None))
-    if failures is None:
-        return
-    try:
-        strategy.hit(failures, "auth-failures", request.remote_addr or "")
-    except Exception:
-        pass
+    limits = current_app.extensions.get(EXTENSION)
+    if limits is not None:
+        limits.count_failed_authentication(request.remote_addr or "")

@@ -8,7 +8,9 @@ import re
 
 from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
+from flask_cors.core import get_cors_headers, get_cors_options
 from flask_swagger_ui import get_swaggerui_blueprint
+from werkzeug.datastructures import MultiDict
 
 DOCS_PATH = "/docs"
 EXPOSED_HEADERS = ["ETag", "Link", "Location", "Retry-After", "Idempotent-Replayed"]
@@ -33,16 +35,34 @@ PRIVATE_HEADERS = (("Cache-Control", "private, no-cache"), ("Vary", "Authorizati
 
 
 def security_headers(response: Response) -> Response:
-    headers = response.headers
+    """after_request: the docs page's own policy, then add_security_headers."""
     if request.path.startswith(DOCS_PATH) and response.mimetype == "text/html":
-        headers["Content-Security-Policy"] = _docs_csp(response)
+        response.headers["Content-Security-Policy"] = _docs_csp(response)
+    return add_security_headers(response, keyed="api_key" in g)
+
+
+def add_security_headers(response: Response, *, keyed: bool) -> Response:
+    """FIXED_HEADERS the response does not set itself, and PRIVATE_HEADERS when it answers a key
+    holder (`keyed`). Every answer gets them here, from Flask's hook or before Flask (api.cached_reads)."""
+    headers = response.headers
     present = {name.lower() for name, _ in headers.items()}
     headers.extend([(name, value) for name, value in FIXED_HEADERS if name.lower() not in present])
-    if "api_key" in g:
+    if keyed:
         if "cache-control" in present:
             del headers["Cache-Control"]
         headers.extend(PRIVATE_HEADERS)
     return response
+
+
+CORS_EXTENSION = "claimtrack_cors"
+
+
+def cors_headers(app: Flask, request_headers, method: str) -> MultiDict | None:
+    """The CORS headers flask-cors's after_request adds to an answer to a request with these
+    headers and method (Flask's path: init_web's CORS; before Flask: api.cached_reads, with the
+    same options and flask-cors's own function); None when CORS is off."""
+    options = app.extensions.get(CORS_EXTENSION)
+    return None if options is None else get_cors_headers(options, request_headers, method)
 
 
 def public_base_url() -> str:
@@ -96,9 +116,12 @@ def _with_first_paint(show):
 
 def init_web(app: Flask, cors_origins: tuple[str, ...]) -> None:
     if cors_origins:
-        CORS(app, origins=list(cors_origins), expose_headers=EXPOSED_HEADERS, max_age=600,
-             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
-             methods=["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"])
+        options = dict(origins=list(cors_origins), expose_headers=EXPOSED_HEADERS, max_age=600,
+                       allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
+                       methods=["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"])
+        CORS(app, **options)
+        # As flask-cors resolves them for its one resource (every path): see cors_headers.
+        app.extensions[CORS_EXTENSION] = get_cors_options(app, options)
     docs = get_swaggerui_blueprint(DOCS_PATH, "/openapi.json", config={"app_name": "claimtrack API"},
                                    blueprint_name="docs")
     app.register_blueprint(docs)

@@ -35,7 +35,7 @@ def get_locked_or_404(model, pk: int, fields=()):
     PostgreSQL needs the lock. Prepared once per model and fields (every write starts here)."""
     prepared = _LOCKED.get((model, tuple(fields)))
     if prepared is None:
-        prepared = _LOCKED.setdefault((model, tuple(fields)), PreparedQuery(lambda marker: _locking(
+        prepared = _LOCKED.setdefault((model, tuple(fields)), PreparedQuery(lambda marker: locking(
             model.select(*fields).where(model.id == marker))))
     rows = prepared(pk)
     return _found_or_404(rows[0] if rows else None, model, pk)
@@ -44,8 +44,9 @@ def get_locked_or_404(model, pk: int, fields=()):
 _LOCKED: dict[tuple, PreparedQuery] = {}
 
 
-def _locking(query):
-    # Called when a PreparedQuery prepares its SQL, once per database dialect.
+def locking(query):
+    """The query, locking the rows it reads until the transaction ends (see get_locked_or_404).
+    Call it where a PreparedQuery prepares its SQL: once per database dialect."""
     return query.for_update() if is_postgres() else query
 
 

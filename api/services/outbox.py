@@ -62,16 +62,34 @@ _insert_event = PreparedInsert(WebhookEvent)
 
 def take_pending() -> bool:
     """Whether this thread emitted events since the last call (then reset): the caller relays them
-    once its transaction has committed (api.tasks.webhooks.relay_soon)."""
+    once its transaction has committed (api.tasks.webhooks.relay_soon). Without events, what
+    note_subscribers noted is dropped too: it was read for them."""
     pending = getattr(_local, "pending", False)
     _local.pending = False
+    if not pending:
+        _local.subscribers = None
     return pending
+
+
+def subscribers_column():
+    """A column for the statement a write runs first anyway (POST a verdict's claim lock): whether
+    any enabled endpoint exists, as any_subscriber reads it; hand the value to note_subscribers.
+    One round trip less per write on PostgreSQL (bench/RESULTS.md, issue #17)."""
+    return fn.EXISTS(WebhookEndpoint.select(WebhookEndpoint.id).where(WebhookEndpoint.enabled == True))  # noqa: E712
+
+
+def note_subscribers(found) -> None:
+    """What subscribers_column read in this thread's transaction: the next any_subscriber() answers
+    it without a read of its own (an endpoint registered after it hears only of later events)."""
+    _local.subscribers = bool(found)
 
 
 def any_subscriber() -> bool:
     """Whether any enabled endpoint exists: without one a relay has nothing to deliver (an endpoint
     hears only of events after its registration), and the periodic sweep marks the events."""
-    return bool(_an_enabled_endpoint())
+    known = getattr(_local, "subscribers", None)
+    _local.subscribers = None
+    return known if known is not None else bool(_an_enabled_endpoint())
 
 
 _an_enabled_endpoint = PreparedQuery(lambda: WebhookEndpoint.select(WebhookEndpoint.id).where(

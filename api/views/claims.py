@@ -8,6 +8,7 @@ from api.presenters.claims import present_claim, present_claims
 from api.presenters.csv import claims_csv
 from api.services import claim_merge, claims
 from api.services.common import etag_for
+from api.services.keys import KeyCheck
 from api.views.common import (
     Blueprint, acting, created, if_match, page_cached, saved, single_cached, spans_in_units, split_query,
 )
@@ -20,6 +21,14 @@ CLAIM_SCHEMA = ClaimSchema()
 
 blp = Blueprint("claims", __name__, url_prefix="/v1/claims",
                 description="Checkable statements, each anchored to the source spans it appears in.")
+
+
+def claim_representation(claim_id: int, offsets: str, check: KeyCheck | None) -> tuple[tuple, tuple, str]:
+    """(the key of the claim's representation in REPRESENTATIONS, its current version, its ETag),
+    read in one statement that also confirms `check` (Unauthenticated once revoked; NotFound).
+    The view's and the read served before Flask (api.cached_reads)."""
+    version, etag = claims.claim_version(claim_id, check)
+    return ("claim", claim_id, offsets), version, etag
 
 
 @blp.route("")
@@ -63,12 +72,11 @@ class Claim(MethodView):
     def get(self, query, claim_id):
         """Get a claim with its spans"""
         offsets = query["offsets"]
-        version, etag = claims.claim_version(claim_id, key_check())
 
         def build():
             claim = claims.get_claim(claim_id)
             return claims.claim_version_of(claim.claim), etag_for(claim.claim), CLAIM_SCHEMA.dump(present_claim(claim, offsets))
-        return single_cached(("claim", claim_id, offsets), version, etag, build)
+        return single_cached(*claim_representation(claim_id, offsets, key_check()), build)
 
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(ClaimWriteSchema)

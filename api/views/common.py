@@ -137,7 +137,7 @@ def spans_in_units(data: dict, offsets: str) -> dict:
 def single(body: dict, etag: str):
     """200 with an ETag, or an empty 304 when the client's copy is current."""
     if not_modified(etag, request.headers.get("If-None-Match")):
-        return Response(status=304, headers={"ETag": etag})
+        return not_modified_response(etag)
     return body, 200, {"ETag": etag}
 
 
@@ -178,15 +178,27 @@ def single_cached(key: tuple, version, etag: str, build) -> Response:
     version, its ETag, its dumped dict), which is stored. The built version is the one stored, so a
     write between the two reads can only make the entry newer than the version read first."""
     if not_modified(etag, request.headers.get("If-None-Match")):
-        return Response(status=304, headers={"ETag": etag})
+        return not_modified_response(etag)
     stored = REPRESENTATIONS.get(key, version)
     if stored is None:
         built_version, etag, body = build()
         stored = etag, current_app.json.encode(body)
         REPRESENTATIONS.put(key, built_version, *stored)
-    etag, data = stored
-    return current_app.response_class(data, status=200, mimetype=current_app.json.mimetype,
-                                      headers={"ETag": etag})
+    return stored_response(*stored)
+
+
+def not_modified_response(etag: str) -> Response:
+    """304: the client's copy, named by If-None-Match, is current."""
+    return Response(status=304, headers={"ETag": etag})
+
+
+def stored_response(etag: str | None, body: bytes) -> Response:
+    """200 with a representation's stored JSON bytes (and its ETag, when it has one). Also what a
+    read served before Flask answers (api.cached_reads)."""
+    return Response(body, status=200, mimetype=JSON_MIMETYPE, headers=None if etag is None else {"ETag": etag})
+
+
+JSON_MIMETYPE = "application/json"  # Flask's JSON provider's (api.app.ReadableJSON)
 
 
 def page_cached(page: Page, key_of, version_of, build) -> Response:
@@ -227,7 +239,7 @@ def list_cached(key: tuple, version, build) -> Response:
     if stored is None:
         stored = None, current_app.json.encode(build())
         REPRESENTATIONS.put(key, version, *stored)
-    return current_app.response_class(stored[1], status=200, mimetype=current_app.json.mimetype)
+    return stored_response(*stored)
 
 
 def created(body: dict, etag: str, endpoint: str, **url_values):

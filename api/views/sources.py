@@ -10,6 +10,7 @@ from api.presenters.sources import (
 from api.domain.vocabulary import JOB_SUCCEEDED
 from api.services import annotations, extraction, jobs, sources
 from api.services.common import etag_for
+from api.services.keys import KeyCheck
 from api.views.common import (
     Blueprint, acting, acting_role, created, if_match, list_cached, page_result, preferred_wait, saved, single,
     split_query,
@@ -114,9 +115,16 @@ class SourceAnnotations(MethodView):
     def get(self, query, source_id):
         """Every span in the source, by position: claims with status, mentions, evidence with stance"""
         offsets = query["offsets"]
-        return list_cached(("annotations", source_id, offsets), annotations.annotation_versions(source_id, key_check()),
-                           lambda: ANNOTATION_LIST_SCHEMA.dump(
-                               {"data": present_annotations(annotations.source_annotations(source_id), offsets)}))
+        key, version, _ = annotations_representation(source_id, offsets, key_check())
+        return list_cached(key, version, lambda: ANNOTATION_LIST_SCHEMA.dump(
+            {"data": present_annotations(annotations.source_annotations(source_id), offsets)}))
+
+
+def annotations_representation(source_id: int, offsets: str, check: KeyCheck | None) -> tuple[tuple, list, None]:
+    """(the key of the source's annotations in REPRESENTATIONS, their current version, no ETag: the
+    list never had one), read in one statement that also confirms `check` (Unauthenticated once
+    revoked; NotFound). The view's and the read served before Flask (api.cached_reads)."""
+    return ("annotations", source_id, offsets), annotations.annotation_versions(source_id, check), None
 
 
 @blp.route("/<source:source_id>/text")

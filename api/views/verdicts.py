@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from api.auth import key_check, key_confirmed_by_read
 from api.presenters.claims import present_verdict, present_verdicts
 from api.services import verdicts
 from api.services.common import etag_for
@@ -25,13 +26,14 @@ class ClaimVerdicts(MethodView):
         page = verdicts.list_verdicts(claim_id, **paging)
         return page_result(present_verdicts(page.items, query["offsets"]), page)
 
+    @key_confirmed_by_read
     @blp.arguments(OffsetsQuerySchema, location="query")
     @blp.arguments(VerdictCreateSchema)
     @blp.response(201, VerdictSchema)
     def post(self, query, data, claim_id):
         """Record a verdict (If-Match with the claim's ETag makes it conditional)"""
         verdict = verdicts.record_verdict(claim_id, spans_in_units(data, query["offsets"]), reviewer=acting(),
-                                          if_match=if_match())
+                                          if_match=if_match(), key=key_check())
         return created(present_verdict(verdict, query["offsets"]), etag_for(verdict.verdict), "verdicts.Verdict",
                        verdict_id=verdict.verdict.id)
 
