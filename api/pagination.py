@@ -63,28 +63,43 @@ def _after(field: peewee.Field, row_id_field: peewee.Field, value, last_id: int,
     return (field.is_null(False) & (key > last)) | field.is_null()
 
 
-def paginate(query: peewee.ModelSelect, *, sort: str, cursor: str | None, limit: int) -> Page:
-    """One page of `query` in `sort` order ('created_at' or '-created_at', …)."""
+def cursor_position(field: peewee.Field, sort: str, cursor: str | None) -> tuple | None:
+    """(sort value, id) of the row a page continues after, from its cursor; None without one.
+    Invalid (slug invalid-cursor) for a cursor this API did not issue for this sort."""
+    if not cursor:
+        return None
+    try:
+        value, last_id = decode_cursor(cursor, sort)
+        return _from_cursor_value(field, value), last_id
+    except InvalidCursor as error:
+        raise Invalid("cursor", str(error), slug="invalid-cursor") from None
+
+
+def page_query(query: peewee.ModelSelect, *, sort: str, after: tuple | None, limit) -> peewee.ModelSelect:
+    """`query` in `sort` order, from the row after `after` (cursor_position) on, `limit` rows."""
     model = query.model
-    name = sort.lstrip("-")
-    field = getattr(model, name)
+    field = getattr(model, sort.lstrip("-"))
     descending = sort.startswith("-")
-    if cursor:
-        try:
-            value, last_id = decode_cursor(cursor, sort)
-            value = _from_cursor_value(field, value)
-        except InvalidCursor as error:
-            raise Invalid("cursor", str(error), slug="invalid-cursor") from None
-        query = query.where(_after(field, model.id, value, last_id, descending))
+    if after is not None:
+        query = query.where(_after(field, model.id, *after, descending))
     # NULLS only where a NULL can be: on SQLite an explicit NULLS LAST keeps an index from
     # giving the order, and most sort keys are required.
     nulls = ("FIRST" if descending else "LAST") if field.null else None
     order = (field.desc(nulls=nulls), model.id.desc()) if descending else (field.asc(nulls=nulls), model.id.asc())
-    rows = list(query.order_by(*order).limit(limit + 1))
+    return query.order_by(*order).limit(limit)
+
+
+def page_of(rows: list, *, sort: str, limit: int) -> Page:
+    """The page of `rows` (read with limit + 1: one more tells that a next page exists)."""
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor(sort, _to_cursor_value(getattr(last, name)), last.id)
+        next_cursor = encode_cursor(sort, _to_cursor_value(getattr(last, sort.lstrip("-"))), last.id)
     return Page(items=rows, next_cursor=next_cursor)
 
+
+def paginate(query: peewee.ModelSelect, *, sort: str, cursor: str | None, limit: int) -> Page:
+    """One page of `query` in `sort` order ('created_at' or '-created_at', …)."""
+    after = cursor_position(getattr(query.model, sort.lstrip("-")), sort, cursor)
+    return page_of(list(page_query(query, sort=sort, after=after, limit=limit + 1)), sort=sort, limit=limit)

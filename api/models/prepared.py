@@ -5,6 +5,8 @@ reads (a key by id, a row by id, the details of a page of claims) that rendering
 the database work: about half of a claim GET's CPU (bench/RESULTS.md). A `PreparedQuery` builds
 its query once per database dialect and per shape (the length of each id list), with marker
 numbers where the values go, keeps the SQL text, and afterwards only swaps values in.
+A `PreparedSelect` does the same for a query whose shape depends on which values are given (a
+list page's filters), with values of any type, each converted as peewee would convert it.
 """
 from __future__ import annotations
 
@@ -77,6 +79,91 @@ class PreparedQuery:
         if rows and type(wrapper) is peewee.ModelTupleCursorWrapper:  # not a namedtuple subclass
             self._converters[shape] = tuple(wrapper.converters)
         return rows
+
+
+class Param:
+    """Where the value named `name` goes in a query that PreparedSelect renders (a marker)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _Slot:
+    """A parameter of the rendered SQL: the value named `name`, converted by `convert` (the
+    `db_value` of the field it is compared with, as peewee would) or passed as it is."""
+
+    __slots__ = ("name", "convert")
+
+    def __init__(self, name: str, convert):
+        self.name, self.convert = name, convert
+
+
+class _RecordingContext(peewee.Context):
+    """peewee's SQL context, except that a Param becomes a slot recording the conversion peewee
+    would apply to a value in its place (Context.value's rules), instead of a converted value."""
+
+    def value(self, value, converter=None, add_param=True):
+        if not isinstance(value, Param):
+            return super().value(value, converter, add_param)
+        if self.state.value_literals:
+            raise TypeError(f"{value.name} would be rendered as a literal, not a parameter")
+        if converter is None:  # False: peewee converts nothing (SQL's own parameters)
+            converter = self.state.converter
+        self._values.append(_Slot(value.name, converter or None))
+        return self.literal(self.state.param or "?") if add_param else self
+
+
+MAX_SHAPES = 512  # per PreparedSelect; beyond them a shape is rendered on every call
+
+
+class PreparedSelect:
+    """A query whose shape depends on which values it is given (filters present, an order), with
+    its SQL text rendered once per database dialect and shape, then run with new values.
+
+    `PreparedSelect(build)(values, *options)`: `build(params, *options)` builds the query, where
+    `params` maps each name of `values` to a Param (or to None for a None value, which peewee
+    renders itself: `IS NULL`, a branch of its own); it must decide the query's shape by the
+    names present, the None values and `options` only (hashable), never by a Param. Returns the
+    rows as iterating the query would. Each parameter is converted as peewee converts it (the
+    `db_value` of the field it is compared with), so values may be of any type; a value that
+    peewee transforms before a comparison (a tag's normal form, a full-text query) is passed
+    transformed. Values, never expressions (peewee would render an expression into the SQL).
+    """
+
+    def __init__(self, build: Callable[..., peewee.ModelSelect]):
+        self._build = build
+        self._shapes: dict[tuple, tuple[peewee.ModelSelect, str, list]] = {}
+
+    def prepare(self, values: dict, *options) -> tuple[peewee.ModelSelect, str, list]:
+        """(the query built with markers, its SQL, per parameter: a _Slot or a constant)."""
+        shape = (type(database.obj), options, tuple((name, value is None) for name, value in values.items()))
+        prepared = self._shapes.get(shape)
+        if prepared is None:
+            params = {name: None if value is None else Param(name) for name, value in values.items()}
+            query = self._build(params, *options)
+            context = _RecordingContext(**database.obj.get_context_options())
+            sql, slots = context.parse(query)
+            prepared = (query, sql, slots)
+            # Bounded: the shapes a client can ask for multiply (every combination of filters).
+            if len(self._shapes) < MAX_SHAPES:
+                prepared = self._shapes.setdefault(shape, prepared)
+        return prepared
+
+    def parameters(self, values: dict, *options) -> tuple[str, list]:
+        """(SQL, parameters) for these values: what peewee's query.sql() gives."""
+        _, sql, slots = self.prepare(values, *options)
+        return sql, _fill(slots, values)
+
+    def __call__(self, values: dict, *options) -> list:
+        query, sql, slots = self.prepare(values, *options)
+        return list(query._get_cursor_wrapper(database.execute_sql(sql, _fill(slots, values))))
+
+
+def _fill(slots: list, values: dict) -> list:
+    return [slot if not isinstance(slot, _Slot) else values[slot.name] if slot.convert is None
+            else slot.convert(values[slot.name]) for slot in slots]
 
 
 _BY_ID: dict[type, PreparedQuery] = {}

@@ -11,12 +11,12 @@ from api.domain.ids import encode_id
 from api.domain.tags import normalize_tag
 from api.domain.vocabulary import MANUAL
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
-from api.models.prepared import PreparedQuery
-from api.pagination import Page, paginate
+from api.models.prepared import PreparedQuery, PreparedSelect
+from api.pagination import Page, cursor_position, page_of, page_query, paginate
 from api.services import audit, keys, outbox
 from api.services.common import (
-    check_etag, etag_of_version, full_text_match, get_locked_or_404, get_or_404, group_by, read_snapshot, require_existing,
-    save_changes, time_filters,
+    TIME_FILTERS, check_etag, etag_of_version, full_text_in, full_text_query, get_locked_or_404, get_or_404, group_by,
+    read_snapshot, require_existing, save_changes, time_filters,
 )
 from api.services.spans import resolve_spans, utf16_offsets
 from api.services.verdicts import latest_verdicts
@@ -148,23 +148,41 @@ def _written(pk: int) -> ClaimDetails:
     return written_claims([get_or_404(Claim, pk)])[0]
 
 
+def _filter_values(filters: dict) -> dict:
+    """The filters that apply, by name, with the values the query compares: a tag in its normal
+    form, the full-text query as the index is asked (None: no searchable word). The names
+    present decide the query's shape (see _matching)."""
+    values = {name: filters[name] for name in ("status", "origin") if filters.get(name)}
+    values.update((name, filters[name]) for name in ("claimant", "event", "source") if name in filters)
+    if filters.get("tag"):
+        values["tag"] = normalize_tag(filters["tag"])
+    if filters.get("q"):
+        values["q"] = full_text_query(filters["q"])
+    values.update((name, filters[name]) for name in TIME_FILTERS if filters.get(name) is not None)
+    return values
+
+
+def _matching(query, values: dict):
+    """`query` narrowed to the claims matching _filter_values (values, or a prepared query's Params)."""
+    for name in ("status", "origin"):
+        if name in values:
+            query = query.where(getattr(Claim, name) == values[name])
+    if "claimant" in values:
+        query = query.where(Claim.claimant == values["claimant"])
+    if "event" in values:
+        query = query.where(Claim.id.in_(ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == values["event"])))
+    if "source" in values:
+        query = query.where(Claim.id.in_(Appearance.select(Appearance.claim).where(Appearance.source == values["source"])))
+    if "tag" in values:
+        query = query.where(Claim.id.in_(ClaimTag.select(ClaimTag.claim).where(ClaimTag.tag == values["tag"])))
+    if "q" in values:
+        query = query.where(full_text_in(Claim, values["q"]))
+    return time_filters(query, Claim, values)
+
+
 def claims_query(filters: dict, *columns):
     """Claims matching the filters (all their columns unless `columns` are named)."""
-    query = Claim.select(*columns)
-    for name in ("status", "origin"):
-        if filters.get(name):
-            query = query.where(getattr(Claim, name) == filters[name])
-    if "claimant" in filters:
-        query = query.where(Claim.claimant == filters["claimant"])
-    if "event" in filters:
-        query = query.where(Claim.id.in_(ClaimEvent.select(ClaimEvent.claim).where(ClaimEvent.event == filters["event"])))
-    if "source" in filters:
-        query = query.where(Claim.id.in_(Appearance.select(Appearance.claim).where(Appearance.source == filters["source"])))
-    if filters.get("tag"):
-        query = query.where(Claim.id.in_(ClaimTag.select(ClaimTag.claim).where(ClaimTag.tag == normalize_tag(filters["tag"]))))
-    if filters.get("q"):
-        query = query.where(full_text_match(Claim, filters["q"]))
-    return time_filters(query, Claim, filters)
+    return _matching(Claim.select(*columns), _filter_values(filters))
 
 
 BATCH = 1000  # claims per query when walking all of them
@@ -191,16 +209,41 @@ def all_claims(filters: dict, *, sort: str) -> Iterator[list[ClaimDetails]]:
 PAGE_COLUMNS = ("id", "version", "updated_at")
 
 
+def list_page_query(params: dict, sort: str):
+    """A page of claims: _matching(params), in `sort` order after `after_value`, `after_id` if
+    given, `limit` rows, with the key's state as `key_hash` if `key_id` is given."""
+    name = sort.lstrip("-")
+    names = PAGE_COLUMNS + ((name,) if name not in PAGE_COLUMNS else ())
+    query = _matching(Claim.select(*(getattr(Claim, n) for n in names)), params)
+    if "key_id" in params:
+        query = query.select_extend(keys.active_hash_of(params["key_id"]).alias("key_hash"))
+    after = (params["after_value"], params["after_id"]) if "after_id" in params else None
+    return page_query(query.objects(SimpleNamespace), sort=sort, after=after, limit=params["limit"])
+
+
+# Rendered once per filter shape: peewee building the same SQL text was a fifth of a page's CPU.
+LIST_PAGE = PreparedSelect(list_page_query)
+
+
+def page_values(filters: dict, *, sort: str, cursor: str | None, limit: int, key: keys.KeyCheck | None = None) -> dict:
+    """The values of list_claims's query by name (see list_page_query). Invalid for a bad cursor."""
+    values = _filter_values(filters)
+    after = cursor_position(getattr(Claim, sort.lstrip("-")), sort, cursor)
+    if after is not None:
+        values["after_value"], values["after_id"] = after
+    if key is not None:
+        values["key_id"] = key.key_id
+    values["limit"] = limit + 1
+    return values
+
+
 def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int, key: keys.KeyCheck | None = None) -> Page:
     """A page of the claims matching the filters (see ClaimQuerySchema), in `sort` order, as
     light rows (`id`, `version`, `updated_at` and the sort column): one query, which also confirms
     the caller's API key when `key` is given (Unauthenticated once revoked). The full rows of the
     claims whose representation is needed are a second step (claims_by_ids, claim_details)."""
-    names = PAGE_COLUMNS + ((sort.lstrip("-"),) if sort.lstrip("-") not in PAGE_COLUMNS else ())
-    query = claims_query(filters, *(getattr(Claim, name) for name in names))
-    if key is not None:
-        query = query.select_extend(keys.active_hash_of(key.key_id).alias("key_hash"))
-    page = paginate(query.objects(SimpleNamespace), sort=sort, cursor=cursor, limit=limit)
+    rows = LIST_PAGE(page_values(filters, sort=sort, cursor=cursor, limit=limit, key=key), sort)
+    page = page_of(rows, sort=sort, limit=limit)
     keys.confirm_key_by(key, page.items, lambda row: row.key_hash)
     return page
 

@@ -122,27 +122,45 @@ def require_existing(model, pks: list[int], field: str) -> None:
         raise Invalid(field, f"No {kind_of(model)} with id {', '.join(missing)}.")
 
 
+TIME_FILTERS = ("created_after", "created_before", "updated_after", "updated_before")
+
+
 def time_filters(query, model, filters: dict):
-    for name, op in (("created_after", "gt"), ("created_before", "lt"), ("updated_after", "gt"), ("updated_before", "lt")):
+    for name in TIME_FILTERS:
         value = filters.get(name)
         if value is not None:
             field = getattr(model, name.split("_")[0] + "_at")
-            query = query.where(field > value if op == "gt" else field < value)
+            query = query.where(field > value if name.endswith("_after") else field < value)
     return query
 
 
 def full_text_match(model, q: str) -> peewee.Expression:
     """`model.id IN (…)` through the full-text index: FTS5 on SQLite, tsvector + GIN on PostgreSQL."""
-    table = model._meta.table_name
+    return full_text_in(model, full_text_query(q))
+
+
+def full_text_query(q: str) -> str | None:
+    """The search text as this database's full-text index is asked (the parameter of
+    full_text_in), or None when `q` has no searchable word."""
     words = fulltext_words(q)  # folded as the indexes fold documents (migration 0004)
     if not words:
-        return model.id.in_([])  # nothing searchable: match nothing rather than everything
+        return None
     if is_postgres():
-        subquery = peewee.SQL(f"(SELECT id FROM {table} WHERE search @@ plainto_tsquery('simple', %s))", [" ".join(words)])
+        return " ".join(words)
+    # Each word quoted: FTS5 operators in user input stay plain words.
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def full_text_in(model, query) -> peewee.Expression:
+    """`model.id IN (…)` for a full_text_query (a value, or a Param of a prepared query); None
+    (nothing searchable) matches nothing rather than everything."""
+    if query is None:
+        return model.id.in_([])
+    table = model._meta.table_name
+    if is_postgres():
+        subquery = peewee.SQL(f"(SELECT id FROM {table} WHERE search @@ plainto_tsquery('simple', %s))", [query])
     else:
-        # Each word quoted: FTS5 operators in user input stay plain words.
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        subquery = peewee.SQL(f"(SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [match])
+        subquery = peewee.SQL(f"(SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [query])
     return model.id.in_(subquery)
 
 

@@ -1,10 +1,10 @@
-"""Prepared queries give exactly what the same peewee query gives, for any values and list lengths."""
+"""Prepared queries give exactly what the same peewee query gives, for any values and list lengths (and shapes)."""
 from __future__ import annotations
 
 from api.db import database
 from api.domain.ids import decode_id
-from api.models import ClaimTag, Person
-from api.models.prepared import PreparedQuery, row_by_id
+from api.models import Claim, ClaimTag, Person
+from api.models.prepared import PreparedQuery, PreparedSelect, row_by_id
 
 
 def _claims_with_tags(api, samples, n) -> list[int]:
@@ -39,3 +39,18 @@ def test_row_by_id_reads_rows_and_answers_none_for_a_missing_key(api, samples):
         found = row_by_id(Person, stored.id)
         assert (found.id, found.name, found.alias_list) == (stored.id, stored.name, stored.alias_list)
         assert row_by_id(Person, stored.id + 1) is None
+
+
+def test_a_prepared_select_converts_each_value_as_its_field_would(api, samples):
+    keys = _claims_with_tags(api, samples, 2)
+    tagged = PreparedSelect(lambda p: ClaimTag.select().where((ClaimTag.claim == p["claim"]) & (ClaimTag.tag == p["tag"])))
+    with database.connection_context():
+        claim = Claim.get_by_id(keys[1])  # a model instance: ForeignKeyField.db_value takes its key
+        values = {"claim": claim, "tag": "shared"}
+        assert tagged.parameters(values) == ClaimTag.select().where((ClaimTag.claim == claim) & (ClaimTag.tag == "shared")).sql()
+        assert [(t.claim_id, t.tag) for t in tagged(values)] == [(keys[1], "shared")]
+        assert [(t.claim_id, t.tag) for t in tagged({"claim": keys[0], "tag": "t0"})] == [(keys[0], "t0")]
+        assert tagged({"claim": keys[0], "tag": "t1"}) == []
+        # A None is no parameter: peewee renders it (IS NULL), as a shape of its own.
+        assert tagged({"claim": None, "tag": "shared"}) == []
+        assert "IS NULL" in tagged.parameters({"claim": None, "tag": "shared"})[0]
