@@ -38,6 +38,7 @@ from api.views.sources import annotations_representation
 from api.web import add_security_headers, cors_headers
 from schemas.common import OffsetsQuerySchema
 
+
 class CachedRead(NamedTuple):
     kind: str  # of the id in the path
     representation: Callable  # (pk, offsets, KeyCheck) → (key in REPRESENTATIONS, version, ETag or None)
