@@ -8,6 +8,7 @@ from tools.evaluate import (
     main,
     read_checkworthiness_tsv,
     reliability,
+    rows_for_f1,
     score,
     score_checkworthiness,
 )
@@ -144,7 +145,14 @@ def test_checkworthiness_report_counts_the_positive_class_at_the_threshold():
 def test_a_checkworthiness_tsv_is_read_by_its_header_with_csv_quoting(tmp_path):
     path = tmp_path / "set.tsv"
     path.write_text('id\ttext\tlabel\n1\t"He said ""no"" twice."\t1\n2\tThank you.\t0\n', encoding="utf-8")
-    assert read_checkworthiness_tsv(path) == (['He said "no" twice.', "Thank you."], [1, 0])
+    assert read_checkworthiness_tsv(path) == (['He said "no" twice.', "Thank you."], [1, 0], None)
+
+
+def test_f1_is_measured_on_the_sources_that_hold_a_check_worthy_row():
+    labels = [1, 0, 0, 0, 1]
+    sources = ["dev-test", "dev", "dev-test", "dev", "dev-test"]
+    assert rows_for_f1(labels, sources) == [0, 2, 4]
+    assert rows_for_f1(labels, None) == [0, 1, 2, 3, 4]
 
 
 def test_the_evaluate_command_names_itself_in_its_help(capsys):
