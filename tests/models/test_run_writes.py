@@ -44,7 +44,8 @@ def test_writes_run_together_store_what_they_would_one_by_one(api, samples, coun
         assert (stored.status, stored.version) == ("unverifiable", 2)
         assert Verdict.get_by_id(key).claim_id == claim and verdict.id == key
         assert [t.tag for t in ClaimTag.select().where(ClaimTag.claim == claim)] == ["together"]
-        assert AuditEntry.select().where((AuditEntry.resource_id == claim) & (AuditEntry.action == "verdict")).count() == 1
+        entries = AuditEntry.select().where((AuditEntry.resource_id == claim) & (AuditEntry.action == "verdict"))
+        assert entries.count() == 1
 
 
 def test_writes_run_together_fail_whole(api, samples):
