@@ -6,7 +6,9 @@ the database work: about half of a claim GET's CPU (bench/RESULTS.md). A `Prepar
 its query once per database dialect and per shape (the length of each id list), with marker
 numbers where the values go, keeps the SQL text, and afterwards only swaps values in.
 A `PreparedSelect` does the same for a query whose shape depends on which values are given (a
-list page's filters), with values of any type, each converted as peewee would convert it.
+list page's filters), with values of any type, each converted as peewee would convert it; a
+`PreparedStatement` for any other statement (an UPDATE), and `PreparedInsert` for an INSERT.
+`run_writes` runs a use case's writes together (one statement, one round trip, on PostgreSQL).
 """
 from __future__ import annotations
 
