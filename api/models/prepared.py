@@ -6,16 +6,18 @@ the database work: about half of a claim GET's CPU (bench/RESULTS.md). A `Prepar
 its query once per database dialect and per shape (the length of each id list), with marker
 numbers where the values go, keeps the SQL text, and afterwards only swaps values in.
 A `PreparedSelect` does the same for a query whose shape depends on which values are given (a
-list page's filters), with values of any type, each converted as peewee would convert it.
+list page's filters), with values of any type, each converted as peewee would convert it; a
+`PreparedStatement` for any other statement (an UPDATE), and `PreparedInsert` for an INSERT.
+`run_writes` runs a use case's writes together (one statement, one round trip, on PostgreSQL).
 """
 from __future__ import annotations
 
 import threading
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import peewee
 
-from api.db import database
+from api.db import database, is_postgres
 
 # Markers are integers, so integer and foreign-key fields pass them through unchanged, and far
 # beyond any key the app hands out, so a marker can't be mistaken for a constant of the query.
@@ -118,18 +120,18 @@ class _RecordingContext(peewee.Context):
 MAX_SHAPES = 512  # per PreparedSelect; beyond them a shape is rendered on every call
 
 
-class PreparedSelect:
-    """A query whose shape depends on which values it is given (filters present, an order), with
-    its SQL text rendered once per database dialect and shape, then run with new values.
+class PreparedStatement:
+    """A statement whose shape depends on which values it is given (filters present, an order),
+    with its SQL text rendered once per database dialect and shape, then given new values.
 
-    `PreparedSelect(build)(values, *options)`: `build(params, *options)` builds the query, where
-    `params` maps each name of `values` to a Param (or to None for a None value, which peewee
-    renders itself: `IS NULL`, a branch of its own); it must decide the query's shape by the
-    names present, the None values and `options` only (hashable), never by a Param. Returns the
-    rows as iterating the query would. Each parameter is converted as peewee converts it (the
-    `db_value` of the field it is compared with), so values may be of any type; a value that
-    peewee transforms before a comparison (a tag's normal form, a full-text query) is passed
-    transformed. Values, never expressions (peewee would render an expression into the SQL).
+    `build(params, *options)` builds the query (a SELECT, an UPDATE…), where `params` maps each
+    name of `values` to a Param (or to None for a None value, which peewee renders itself:
+    `IS NULL`, a branch of its own); it must decide the query's shape by the names present, the
+    None values and `options` only (hashable), never by a Param. Each parameter is converted as
+    peewee converts it (the `db_value` of the field it is compared with or assigned to), so
+    values may be of any type; a value that peewee transforms before a comparison (a tag's
+    normal form, a full-text query) is passed transformed. Values, never expressions (peewee
+    would render an expression into the SQL). `write(values)` gives a write's Write (run_writes).
     """
 
     def __init__(self, build: Callable[..., peewee.ModelSelect]):
@@ -155,6 +157,15 @@ class PreparedSelect:
         """(SQL, parameters) for these values: what peewee's query.sql() gives."""
         _, sql, slots = self.prepare(values, *options)
         return sql, _fill(slots, values)
+
+    def write(self, values: dict, *options) -> Write:
+        """The statement (an INSERT, UPDATE or DELETE) for these values, for run_writes."""
+        return Write(*self.parameters(values, *options))
+
+
+class PreparedSelect(PreparedStatement):
+    """`PreparedSelect(build)(values, *options)`: the rows of the query built for these values
+    (see PreparedStatement), as iterating the query would return them."""
 
     def __call__(self, values: dict, *options) -> list:
         query, sql, slots = self.prepare(values, *options)
@@ -192,6 +203,21 @@ class PreparedInsert:
         self._shapes: dict[tuple, tuple[str, list[peewee.Field], bool] | None] = {}
 
     def create(self, **values) -> peewee.Model:
+        row, write, returning = self._statement(values)
+        cursor = database.execute_sql(*write)
+        if row._pk is None:
+            row._pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+        row._dirty.clear()
+        return row
+
+    def write(self, **values) -> tuple[peewee.Model, Write]:
+        """(the row as create() returns it, its INSERT for run_writes): give the key (`id`, e.g.
+        reserved by next_key) when something else written with it needs it."""
+        row, write, _ = self._statement(values)
+        row._dirty.clear()
+        return row, write
+
+    def _statement(self, values: dict) -> tuple[peewee.Model, Write, bool]:
         row = self._model(**values)
         data = dict(row.__data__)
         meta = self._model._meta
@@ -201,14 +227,11 @@ class PreparedInsert:
         prepared = self._shapes.get(shape, False)
         if prepared is False:
             prepared = self._shapes.setdefault(shape, self._prepare(data))
-        if prepared is None:
-            row.save(force_insert=True)
-            return row
+        if prepared is None:  # as peewee renders it
+            sql, params = self._model.insert(**data).sql()
+            return row, Write(sql, params), " RETURNING " in sql
         sql, columns, returning = prepared
-        cursor = database.execute_sql(sql, [column.db_value(data[column.name]) for column in columns])
-        row._pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-        row._dirty.clear()
-        return row
+        return row, Write(sql, [column.db_value(data[column.name]) for column in columns]), returning
 
     def _prepare(self, data: dict) -> tuple[str, list[peewee.Field], bool] | None:
         sql, params = self._model.insert(**data).sql()
@@ -217,3 +240,42 @@ class PreparedInsert:
         if params != [column.db_value(data[column.name]) for column in columns]:
             return None
         return sql, columns, " RETURNING " in sql
+
+
+class Write(NamedTuple):
+    """One INSERT, UPDATE or DELETE ready to run: its SQL text and parameters (run_writes)."""
+
+    sql: str
+    params: list
+
+
+def run_writes(writes: Sequence[Write]) -> None:
+    """Run these writes in the caller's transaction, as one statement where the database allows
+    it: on PostgreSQL `WITH w0 AS (…), w1 AS (…) SELECT 1` (data-modifying WITH queries each run
+    exactly once and to completion: one round trip instead of one per write, bench/RESULTS.md,
+    issue #17), on SQLite (no data-modifying WITH, no round trips either) one after the other.
+
+    So the writes must not depend on each other's effects: none reads what another writes, no two
+    change the same row (they share one snapshot on PostgreSQL), and any key one needs of another
+    is given (next_key). Foreign keys between them hold: PostgreSQL checks them at the end of the
+    statement. Raises what the database raises (peewee's IntegrityError…); nothing is returned."""
+    if len(writes) == 1 or not is_postgres():
+        for write in writes:
+            database.execute_sql(*write)
+        return
+    sql = "WITH " + ", ".join(f"w{i} AS ({write.sql})" for i, write in enumerate(writes)) + " SELECT 1"
+    database.execute_sql(sql, [param for write in writes for param in write.params])
+
+
+def next_key(model: type[peewee.Model]) -> peewee.Node:
+    """A column (for a statement the write runs first, e.g. its lock) giving the key the next row
+    of `model` gets when it is inserted with that key, in the same transaction: PostgreSQL's
+    `nextval` of the key's sequence (taken: a rollback leaves a gap, as an INSERT's would), or
+    on SQLite the key an AUTOINCREMENT insert would get (one past the largest ever used), which
+    stays free while the transaction holds SQLite's write lock (BEGIN IMMEDIATE, api.db) until
+    the insert. Call it where a PreparedQuery prepares its SQL: once per database dialect."""
+    table, column = model._meta.table_name, model._meta.primary_key.column_name
+    if is_postgres():
+        return peewee.fn.nextval(peewee.fn.pg_get_serial_sequence(table, column))
+    return peewee.SQL(f'max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), '
+                      f'coalesce((SELECT max("{column}") FROM "{table}"), 0)) + 1', [table])

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from api.models import AuditEntry
-from api.models.prepared import PreparedInsert
+from api.models.prepared import PreparedInsert, Write, run_writes
 from api.pagination import Page, paginate
 
 
@@ -26,9 +26,15 @@ CLI = Actor(key_id=None, name="cli")
 
 def record(actor: Actor, action: str, resource_type: str, resource_id: int, **details) -> None:
     """Write an audit entry; call inside the transaction that makes the change."""
-    _insert_entry.create(actor_key_id=actor.key_id, actor_name=actor.name,
-                         action=action, resource_type=resource_type, resource_id=resource_id,
-                         details=json.dumps(details, sort_keys=True, default=str))
+    run_writes([entry(actor, action, resource_type, resource_id, **details)])
+
+
+def entry(actor: Actor, action: str, resource_type: str, resource_id: int, **details) -> Write:
+    """record()'s INSERT, for a use case that runs it with its change's own writes (run_writes:
+    one statement on PostgreSQL) in the change's transaction."""
+    return _insert_entry.write(actor_key_id=actor.key_id, actor_name=actor.name,
+                               action=action, resource_type=resource_type, resource_id=resource_id,
+                               details=json.dumps(details, sort_keys=True, default=str))[1]
 
 
 _insert_entry = PreparedInsert(AuditEntry)

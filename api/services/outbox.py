@@ -23,7 +23,7 @@ from api.db import database, is_postgres
 from api.domain.ids import encode_id
 from api.domain.vocabulary import DELIVERY_PENDING, WEBHOOK_EVENT_TYPES
 from api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, utcnow
-from api.models.prepared import PreparedInsert, PreparedQuery
+from api.models.prepared import PreparedInsert, PreparedQuery, Write
 
 RELAY_BATCH = 500  # events turned into deliveries per transaction
 PRUNE_BATCH = 1000  # events deleted per transaction (the sweep prunes one batch a minute)
@@ -45,6 +45,21 @@ def emit(event_type: str, data: dict) -> WebhookEvent:
 
     `data` is JSON-serialisable (public ids, not keys). Raises OutsideTransaction with no
     transaction open, ValueError for a type not in WEBHOOK_EVENT_TYPES."""
+    event = _insert_event.create(**_event_values(event_type, data))
+    _local.pending = True
+    return event
+
+
+def event_write(event_type: str, data: dict) -> Write:
+    """emit()'s INSERT, for a use case that runs it with its change's own writes (run_writes: one
+    statement on PostgreSQL) in the change's transaction; the same checks and errors as emit().
+    The relay after the request is asked for from here on (if the writes fail, it finds nothing)."""
+    write = _insert_event.write(**_event_values(event_type, data))[1]
+    _local.pending = True
+    return write
+
+
+def _event_values(event_type: str, data: dict) -> dict:
     if event_type not in WEBHOOK_EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {event_type!r}")
     if not database.in_transaction():
@@ -52,9 +67,7 @@ def emit(event_type: str, data: dict) -> WebhookEvent:
     now = utcnow()
     body = json.dumps({"type": event_type, "timestamp": timestamp(now), "data": data},
                       ensure_ascii=False, separators=(",", ":"))
-    event = _insert_event.create(type=event_type, body=body, created_at=now)
-    _local.pending = True
-    return event
+    return {"type": event_type, "body": body, "created_at": now}
 
 
 _insert_event = PreparedInsert(WebhookEvent)
@@ -99,8 +112,14 @@ _an_enabled_endpoint = PreparedQuery(lambda: WebhookEndpoint.select(WebhookEndpo
 def emit_resource(event_type: str, resource: str, pk: int, path: str, **fields) -> WebhookEvent:
     """emit() with data `{"id", "href", **fields}` for the resource of this kind (`claim`) and key;
     `path` is its collection (`/v1/claims`)."""
+    return emit(event_type, resource_data(resource, pk, path, **fields))
+
+
+def resource_data(resource: str, pk: int, path: str, **fields) -> dict:
+    """An event's data `{"id", "href", **fields}` for the resource of this kind (`claim`) and key;
+    `path` is its collection (`/v1/claims`)."""
     public_id = encode_id(resource, pk)
-    return emit(event_type, {"id": public_id, "href": f"{path}/{public_id}", **fields})
+    return {"id": public_id, "href": f"{path}/{public_id}", **fields}
 
 
 def relay_pending(limit: int = RELAY_BATCH) -> list[int]:

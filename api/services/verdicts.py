@@ -8,7 +8,7 @@ from api.domain.ids import encode_id
 from api.domain.verdicts import EvidenceSpan, evidence_errors, overlapping_appearance, status_after
 from api.domain.errors import Invalid, NotFound
 from api.models import Appearance, Claim, Evidence, Verdict, utcnow
-from api.models.prepared import PreparedInsert, PreparedQuery
+from api.models.prepared import PreparedInsert, PreparedQuery, PreparedStatement, Write, next_key, run_writes
 from api.pagination import Page, paginate
 from api.services import audit, keys, outbox
 from api.services.common import check_etag, get_or_404, group_by, locking
@@ -44,42 +44,56 @@ def _resolve_evidence(claim: Claim, evidence: list[dict]) -> list[dict]:
 
 
 _insert_verdict = PreparedInsert(Verdict)
+_claim_rated = PreparedStatement(lambda p: Claim.update(
+    status=p["status"], latest_verdict_id=p["verdict"], version=Claim.version + 1, updated_at=p["at"]).where(
+    Claim.id == p["claim"]))
 
 
-# The claim's lock (what its ETag shows), with the state of the caller's key (keys.confirmed_read)
-# and whether any webhook endpoint listens (outbox.subscribers_column): one statement, not three,
-# each a round trip on PostgreSQL (bench/RESULTS.md, issue #17). Key 0 (none) reads no key.
+# The claim's lock (what its ETag shows), with the state of the caller's key (keys.confirmed_read),
+# whether any webhook endpoint listens (outbox.subscribers_column) and the new verdict's key
+# (next_key, which the audit entry and the event name): one statement, not three, each a round trip
+# on PostgreSQL (bench/RESULTS.md, issue #17). Key 0 (none) reads no key.
 _lock_claim = PreparedQuery(lambda pk, key_id: locking(Claim.select(
-    Claim.id, Claim.version, keys.active_hash_of(key_id), outbox.subscribers_column()).where(Claim.id == pk)).tuples())
+    Claim.id, Claim.version, keys.active_hash_of(key_id), outbox.subscribers_column(), next_key(Verdict))
+    .where(Claim.id == pk)).tuples())
 
 
 def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match: str | None = None,
                    key: keys.KeyCheck | None = None) -> VerdictDetails:
     """Append a verdict by `reviewer`; the claim's status and latest verdict change in the same
-    transaction. If-Match (raw header value) is checked against the claim. With `key`, the claim's
-    lock confirms the caller's API key (Unauthenticated once revoked, before NotFound)."""
+    transaction, with the audit entry and the webhook event (written together: one statement on
+    PostgreSQL, models.prepared.run_writes). If-Match (raw header value) is checked against the
+    claim. With `key`, the claim's lock confirms the caller's API key (Unauthenticated once
+    revoked, before NotFound)."""
     problems = evidence_errors(data["rating"], [item["stance"] for item in data["evidence"]])
     with database.atomic():
         rows = _lock_claim(claim_pk, 0 if key is None else key.key_id)
         keys.confirm_key_by(key, rows, lambda row: row[2])
         if not rows:
             raise NotFound.of("claim", encode_id("claim", claim_pk))
-        claim_id, version, _, subscribers = rows[0]
+        claim_id, version, _, subscribers, verdict_id = rows[0]
         outbox.note_subscribers(subscribers)
         claim = Claim(id=claim_id, version=version)
         check_etag(claim, if_match)
         if problems:
             raise Invalid("evidence", problems[0], slug="insufficient-evidence", errors={"evidence": problems})
         evidence = _resolve_evidence(claim, data["evidence"])
-        verdict = _insert_verdict.create(claim=claim.id, rating=data["rating"], rationale=data["rationale"],
-                                         reviewer=reviewer.key_id, reviewer_name=reviewer.name, created_at=utcnow())
+        verdict, insert = _insert_verdict.write(id=verdict_id, claim=claim.id, rating=data["rating"],
+                                                rationale=data["rationale"], reviewer=reviewer.key_id,
+                                                reviewer_name=reviewer.name, created_at=utcnow())
+        status = status_after(verdict.rating)
+        writes = [insert]
         if evidence:
-            Evidence.insert_many([{**row, "verdict": verdict.id} for row in evidence]).execute()
-        Claim.update(status=status_after(verdict.rating), latest_verdict_id=verdict.id,
-                     version=Claim.version + 1, updated_at=verdict.created_at).where(Claim.id == claim.id).execute()
-        audit.record(reviewer, "verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id), rating=verdict.rating)
-        outbox.emit_resource("verdict.recorded", "verdict", verdict.id, "/v1/verdicts", rating=verdict.rating,
-                             claim=encode_id("claim", claim.id), claim_status=status_after(verdict.rating))
+            writes.append(Write(*Evidence.insert_many([{**row, "verdict": verdict.id} for row in evidence]).sql()))
+        writes += [
+            _claim_rated.write({"status": status, "verdict": verdict.id, "at": verdict.created_at, "claim": claim.id}),
+            audit.entry(reviewer, "verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id),
+                        rating=verdict.rating),
+            outbox.event_write("verdict.recorded", outbox.resource_data(
+                "verdict", verdict.id, "/v1/verdicts", rating=verdict.rating, claim=encode_id("claim", claim.id),
+                claim_status=status)),
+        ]
+        run_writes(writes)
         # Built inside the transaction: once it commits, nothing is left that could fail.
         stored = _details([verdict])[0].evidence if evidence else []
         return VerdictDetails(verdict, stored, utf16_offsets({e.source_id for e in stored if e.source_id is not None}))

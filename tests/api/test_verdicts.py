@@ -152,3 +152,31 @@ def test_a_verdict_has_an_etag_and_answers_304(api, summit_claim):
     created = post_verdict(api, summit_claim.json["id"], {"rating": "unverifiable"})
     assert created.headers["ETag"]
     assert api.get(created.headers["Location"], headers={"If-None-Match": created.headers["ETag"]}).status_code == 304
+
+
+def test_a_verdict_is_written_in_one_statement_after_the_claims_lock_on_postgresql(api, samples, summit_claim,
+                                                                                 count_queries, database_url):
+    """Verdict, evidence, the claim's status, the audit entry and the event: one statement on
+    PostgreSQL (models.prepared.run_writes), with the verdict's key reserved by the lock."""
+    claim_id = summit_claim.json["id"]
+    assert post_verdict(api, claim_id, {"rating": "unverifiable"}).status_code == 201
+    body = {"rating": "corroborated", "rationale": "Geneva, 2021.",
+            "evidence": [evidence_span(samples, "a momentous summit on American soil"),
+                         {"stance": "context", "url": "https://example.org/geneva", "quote": "Geneva, June 2021"}]}
+    etag = api.get(f"/v1/claims/{claim_id}").headers["ETag"]
+    count_queries.queries.clear()
+    verdict = post_verdict(api, claim_id, body, headers={"If-Match": etag})
+    assert verdict.status_code == 201, verdict.json
+    writes = [q for q in count_queries.queries if q.lstrip("('").startswith(("INSERT", "UPDATE", "WITH"))]
+    if database_url.startswith("postgres"):
+        assert len(writes) == 1 and writes[0].lstrip("('").startswith("WITH"), count_queries.queries
+    else:
+        assert len(writes) == 5, count_queries.queries
+    claim = api.get(f"/v1/claims/{claim_id}")
+    assert (claim.json["status"], claim.json["latest_verdict"]["id"]) == ("corroborated", verdict.json["id"])
+    assert claim.headers["ETag"] != etag
+    assert post_verdict(api, claim_id, {"rating": "unverifiable"}, headers={"If-Match": etag}).status_code == 412
+    assert api.get(verdict.headers["Location"]).json == verdict.json
+    assert [e["stance"] for e in verdict.json["evidence"]] == ["supports", "context"]
+    audit = api.get(f"/v1/audit?resource={claim_id}&action=verdict", role="admin").json["data"]
+    assert [e["details"] for e in audit][:1] == [{"verdict": verdict.json["id"], "rating": "corroborated"}]
