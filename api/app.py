@@ -16,7 +16,7 @@ from api.auth import init_auth, register_key_confirmation
 from api.cached_reads import CACHED_READS, CachedReads
 from api.config import Config
 from api.db import bind, database, open_database
-from api.domain.text import unstorable_path
+from api.domain.text import unstorable_argument, unstorable_path
 from api.errors import Problem, http_exception_response, invalid, register_error_handlers
 from api.idempotency import init_idempotency
 import api.jobs.kinds  # noqa: F401  every job kind, so that who may see which is known
@@ -118,8 +118,7 @@ def _check_input() -> None:
         if not request.is_json:
             raise Problem(415, "Send the body as JSON with 'Content-Type: application/json'.",
                           slug="unsupported-media-type")
-    where = next((name for name, value in request.args.items(multi=True)
-                  if unstorable_path(name) or unstorable_path(value)), None)
+    where = unstorable_argument(request.args)
     if where is None and request.is_json:
         where = unstorable_path(request.get_json(silent=True))
     if where is not None:

@@ -1,4 +1,5 @@
-"""Cached reads answered before Flask: GET a claim and GET a source's annotations, when this
+"""Cached reads answered before Flask: GET a claim, GET a source's annotations and a JSON page of
+`GET /v1/claims` (any query string, parsed by the view's own parser and schema object), when this
 worker holds the representation and has proved the caller's key before (bench/RESULTS.md, issue
 #17: Flask's request context, routing, hooks and query parsing were most of such a read's CPU).
 
@@ -10,15 +11,17 @@ statement that reads the version and confirms the key → If-None-Match → 304,
 → security, private-cache and CORS headers. gunicorn writes the access log line of either path.
 
 Whatever this path is not sure about goes to Flask unchanged, and Flask answers it as it would
-have: a method other than GET, a query string, a body, a SCRIPT_NAME, a Host outside
-TRUSTED_HOSTS, no or an unknown or unproved key or a role too low, an address over its failed
-authentications, a key over its rate limit, an Origin CORS does not allow, a revoked key (its
+have: a method other than GET, a query string (but on a claims page), a query Flask refuses
+(unknown or invalid parameters, a bad cursor, a NUL or lone surrogate), Accept: text/csv, a body,
+a SCRIPT_NAME, a Host outside TRUSTED_HOSTS, no or an unknown or unproved key or a role too low,
+an address over its failed authentications, a key over its rate limit, an Origin CORS does not allow, a revoked key (its
 tokens are forgotten by then: Flask answers 401), a resource that does not exist, a malformed
 If-None-Match, a representation not stored, any error.
 """
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Callable, NamedTuple
 
 from werkzeug.datastructures import EnvironHeaders
@@ -32,10 +35,13 @@ from api.domain.ids import decode_id
 from api.domain.roles import default_role_for
 from api.ratelimit import COUNTED_KEY, limits_of
 from api.services.keys import KeyCheck
-from api.views.claims import claim_representation
-from api.views.common import REPRESENTATIONS, not_modified_response, stored_response
+from api.domain.text import unstorable_argument
+from api.views.claims import CLAIM_QUERY, claim_representation, claims_page_representation, wants_csv
+from api.views.common import (
+    PAGES, REPRESENTATIONS, Blueprint, next_link, not_modified_response, page_response, stored_response,
+)
 from api.views.sources import annotations_representation
-from api.web import add_security_headers, cors_headers
+from api.web import add_security_headers, base_url_of, cors_headers
 from schemas.common import OffsetsQuerySchema
 
 
@@ -50,6 +56,7 @@ READS = {
     ("/v1/claims/", ""): CachedRead("claim", claim_representation),
     ("/v1/sources/", "/annotations"): CachedRead("source", annotations_representation),
 }
+CLAIMS_PATH = "/v1/claims"  # a page of claims, with any query string (see CachedReads._page)
 _PATH = re.compile(r"(/v1/[a-z]+/)([a-z]+_[0-9A-Za-z]+)(/annotations)?\Z")
 _READER = default_role_for("GET")
 # What the views read without a query string (OffsetsQuerySchema's default).
@@ -67,7 +74,7 @@ class CachedReads:
 
     def __call__(self, environ, start_response):
         response = None
-        if environ.get("REQUEST_METHOD") == "GET" and not environ.get("QUERY_STRING"):
+        if environ.get("REQUEST_METHOD") == "GET":
             response = self._answer(environ)
         if response is None:
             return self.flask_path(environ, start_response)
@@ -75,14 +82,23 @@ class CachedReads:
 
     def _answer(self, environ):
         """The response, or None for Flask to answer."""
-        match = _PATH.match(environ.get("PATH_INFO", ""))
-        read = match and READS.get((match[1], match[3] or ""))
-        if not read or environ.get("SCRIPT_NAME") or environ.get("CONTENT_LENGTH") not in (None, "", "0") \
+        path = environ.get("PATH_INFO", "")
+        if path == CLAIMS_PATH:
+            read = self._page
+        else:
+            match = not environ.get("QUERY_STRING") and _PATH.match(path)
+            read = match and READS.get((match[1], match[3] or ""))
+            if not read:
+                return None
+            pk = decode_id(read.kind, match[2])
+            if pk is None:
+                return None
+            read = partial(self._read, read, pk)
+        if environ.get("SCRIPT_NAME") or environ.get("CONTENT_LENGTH") not in (None, "", "0") \
                 or "HTTP_TRANSFER_ENCODING" in environ:
             return None
-        pk = decode_id(read.kind, match[2])
         trusted = self.app.config["TRUSTED_HOSTS"]
-        if pk is None or (trusted is not None and not _host_trusted(environ, trusted)):
+        if trusted is not None and not _host_trusted(environ, trusted):
             return None
         headers = EnvironHeaders(environ)
         token = bearer_token(headers.get("Authorization", ""))
@@ -98,7 +114,7 @@ class CachedReads:
             return None  # Flask answers 429 (nothing was counted)
         environ[COUNTED_KEY] = key.id
         try:
-            response = self._read(read, pk, KeyCheck(key.id, key.secret_hash), headers.get("If-None-Match"))
+            response = read(environ, headers, KeyCheck(key.id, key.secret_hash))
         except Exception:  # noqa: BLE001  Flask answers it, with its own handling (401, 404, 400, 503)
             return None
         finally:
@@ -113,12 +129,31 @@ class CachedReads:
         return response
 
     @staticmethod
-    def _read(read: CachedRead, pk: int, check: KeyCheck, if_none_match: str | None):
+    def _read(read: CachedRead, pk: int, environ, headers, check: KeyCheck):
         key, version, etag = read.representation(pk, _OFFSETS, check)
-        if etag is not None and not_modified(etag, if_none_match):
+        if etag is not None and not_modified(etag, headers.get("If-None-Match")):
             return not_modified_response(etag)
         stored = REPRESENTATIONS.get(key, version)
         return None if stored is None else stored_response(*stored)
+
+    def _page(self, environ, headers, check: KeyCheck):
+        """A page of claims in JSON whose representation PAGES holds at its rows' version. The
+        query string is parsed as the view's is (the same parser and schema object, whose parsed
+        values it keeps); a query Flask would refuse (a NUL, an unknown or invalid parameter, a bad
+        cursor) raises or is left to Flask, and so is Accept: text/csv."""
+        request = self.app.request_class(environ)
+        trusted = self.app.config["TRUSTED_HOSTS"]
+        if trusted is not None:
+            request.trusted_hosts = trusted  # as Flask sets it
+        if unstorable_argument(request.args) is not None or wants_csv(request.accept_mimetypes):
+            return None
+        query = Blueprint.ARGUMENTS_PARSER.parse(CLAIM_QUERY, request, location="query")
+        key, rows = claims_page_representation(query, check)
+        stored = PAGES.get(key, rows.version)
+        if stored is None:
+            return None
+        next_cursor, body = stored
+        return page_response(body, next_link(base_url_of(self.app, request), request.path, request.args, next_cursor))
 
 
 def _host_trusted(environ, trusted) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import peewee
 
@@ -97,6 +98,25 @@ def page_of(rows: list, *, sort: str, limit: int) -> Page:
         last = rows[-1]
         next_cursor = encode_cursor(sort, _to_cursor_value(getattr(last, sort.lstrip("-"))), last.id)
     return Page(items=rows, next_cursor=next_cursor)
+
+
+@dataclass
+class PageRows:
+    """A page's rows as the database gave them (`limit` + 1 read), before any conversion.
+    `version` is what a page's stored representation is kept under: the rows themselves (their
+    ids, versions and sort values, without a column confirming the caller's key), so it changes
+    whenever an item, the items' order or the next cursor would. `page()` converts them
+    (`convert`: raw rows → rows as the query gives them) into the Page, which only a page whose
+    representation must be built needs."""
+
+    rows: list[tuple]
+    version: tuple
+    convert: Callable[[list[tuple]], list]
+    sort: str
+    limit: int
+
+    def page(self) -> Page:
+        return page_of(self.convert(self.rows), sort=self.sort, limit=self.limit)
 
 
 def paginate(query: peewee.ModelSelect, *, sort: str, cursor: str | None, limit: int) -> Page:

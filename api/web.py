@@ -70,7 +70,13 @@ def public_base_url() -> str:
     else the request's own scheme and host, which create_app then restricts to
     CLAIMTRACK_ALLOWED_HOSTS (Flask's TRUSTED_HOSTS: any other Host header → 400), so a forged
     Host is never reflected into them."""
-    return current_app.config["CLAIMTRACK"].public_url or request.host_url.rstrip("/")
+    return base_url_of(current_app, request)
+
+
+def base_url_of(app: Flask, req) -> str:
+    """public_base_url for `app` and the request `req` (a werkzeug Request whose trusted_hosts are
+    the app's, as Flask sets them): also what a read served before Flask builds its links from."""
+    return app.config["CLAIMTRACK"].public_url or req.host_url.rstrip("/")
 
 
 class LimitStreamedBodies:

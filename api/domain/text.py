@@ -61,6 +61,13 @@ def unstorable_path(value, path: str = "") -> str | None:
     return None
 
 
+def unstorable_argument(args) -> str | None:
+    """The name of the first query argument (a werkzeug MultiDict) whose name or value holds what
+    unstorable_path refuses, or None: Flask's input check (api.app) and a page served before it."""
+    return next((name for name, value in args.items(multi=True)
+                 if unstorable_path(name) or unstorable_path(value)), None)
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

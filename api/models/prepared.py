@@ -171,6 +171,22 @@ class PreparedSelect(PreparedStatement):
         query, sql, slots = self.prepare(values, *options)
         return list(query._get_cursor_wrapper(database.execute_sql(sql, _fill(slots, values))))
 
+    def raw(self, values: dict, *options) -> tuple[list[tuple], Callable[[list[tuple]], list]]:
+        """(the rows as the driver gives them: tuples in the query's column order, unconverted; a
+        function turning some of them into what iterating the query gives). Converting rows cost
+        more than reading them (a list page's datetimes, bench/RESULTS.md, issue #17): a caller
+        that only compares rows with rows read before converts none. Convert before the
+        connection is closed (the cursor's description names the columns)."""
+        query, sql, slots = self.prepare(values, *options)
+        cursor = database.execute_sql(sql, _fill(slots, values))
+        rows = cursor.fetchall()
+
+        def convert(some: list[tuple]) -> list:
+            wrapper = query._get_cursor_wrapper(cursor)
+            wrapper.initialize()  # what iterating does before its first row
+            return [wrapper.process_row(row) for row in some]
+        return rows, convert
+
 
 def _fill(slots: list, values: dict) -> list:
     return [slot if not isinstance(slot, _Slot) else values[slot.name] if slot.convert is None

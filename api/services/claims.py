@@ -12,7 +12,7 @@ from api.domain.tags import normalize_tag
 from api.domain.vocabulary import MANUAL
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
 from api.models.prepared import PreparedQuery, PreparedSelect
-from api.pagination import Page, cursor_position, page_of, page_query, paginate
+from api.pagination import Page, PageRows, cursor_position, page_query, paginate
 from api.services import audit, keys, outbox
 from api.services.common import (
     TIME_FILTERS, check_etag, etag_of_version, full_text_in, full_text_query, get_locked_or_404, get_or_404, group_by,
@@ -237,15 +237,23 @@ def page_values(filters: dict, *, sort: str, cursor: str | None, limit: int, key
     return values
 
 
+def list_page(filters: dict, *, sort: str, cursor: str | None, limit: int, key: keys.KeyCheck | None = None) -> PageRows:
+    """A page of the claims matching the filters (see ClaimQuerySchema), in `sort` order, as the
+    database gives its rows (`id`, `version`, `updated_at` and the sort column; unconverted until
+    `.page()`): one query, which also confirms the caller's API key when `key` is given
+    (Unauthenticated once revoked). Its `version` (the database and the rows, without the key's
+    column) tells whether a page's stored representation is current. The full rows of the claims
+    whose representation is needed are a second step (claims_by_ids, claim_details)."""
+    rows, convert = LIST_PAGE.raw(page_values(filters, sort=sort, cursor=cursor, limit=limit, key=key), sort)
+    keys.confirm_key_by(key, rows, lambda row: row[-1])
+    version = (database.obj, tuple(rows) if key is None else tuple([row[:-1] for row in rows]))
+    return PageRows(rows, version, convert, sort, limit)
+
+
 def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int, key: keys.KeyCheck | None = None) -> Page:
-    """A page of the claims matching the filters (see ClaimQuerySchema), in `sort` order, as
-    light rows (`id`, `version`, `updated_at` and the sort column): one query, which also confirms
-    the caller's API key when `key` is given (Unauthenticated once revoked). The full rows of the
-    claims whose representation is needed are a second step (claims_by_ids, claim_details)."""
-    rows = LIST_PAGE(page_values(filters, sort=sort, cursor=cursor, limit=limit, key=key), sort)
-    page = page_of(rows, sort=sort, limit=limit)
-    keys.confirm_key_by(key, page.items, lambda row: row.key_hash)
-    return page
+    """list_page's Page: its rows converted (SimpleNamespaces of `id`, `version`, `updated_at`
+    and the sort column)."""
+    return list_page(filters, sort=sort, cursor=cursor, limit=limit, key=key).page()
 
 
 _by_ids = PreparedQuery(lambda ids: Claim.select().where(Claim.id.in_(ids)))

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
+from werkzeug.datastructures import MIMEAccept
 
 from api.auth import key_check, key_confirmed_by_read, requires_role
+from api.pagination import PageRows
 from api.presenters.claims import present_claim, present_claims
 from api.presenters.csv import claims_csv
 from api.services import claim_merge, claims
@@ -31,18 +33,35 @@ def claim_representation(claim_id: int, offsets: str, check: KeyCheck | None) ->
     return ("claim", claim_id, offsets), version, etag
 
 
+CLAIM_QUERY = ClaimQuerySchema()  # one object: StrictParser keeps parsed query strings per schema object
+
+
+def wants_csv(accept: MIMEAccept) -> bool:
+    """Whether a claims list is asked for as a spreadsheet (Accept: text/csv preferred to JSON)."""
+    return accept.best_match(["application/json", "text/csv"]) == "text/csv"
+
+
+def claims_page_representation(query: dict, check: KeyCheck | None) -> tuple[tuple, PageRows]:
+    """(the key of the JSON page's representation in PAGES, the page's rows) for a parsed
+    CLAIM_QUERY, read in one statement that also confirms `check` (Unauthenticated once revoked;
+    Invalid for a bad cursor). The view's and the read served before Flask (api.cached_reads)."""
+    filters, paging = split_query(query)
+    filters.pop("bom")
+    return ("claims", *query.items()), claims.list_page(filters, **paging, key=check)
+
+
 @blp.route("")
 class Claims(MethodView):
     @key_confirmed_by_read
-    @blp.arguments(ClaimQuerySchema, location="query")
+    @blp.arguments(CLAIM_QUERY, location="query")
     @blp.response(200, ClaimPageSchema)
     @blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
     def get(self, query):
         """List claims with filters (Accept: text/csv: every matching claim as a spreadsheet)"""
-        filters, paging = split_query(query)
-        bom = filters.pop("bom")
-        if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        if wants_csv(request.accept_mimetypes):
             # A spreadsheet gets every matching claim, streamed: limit and cursor do not apply.
+            filters, paging = split_query(query)
+            bom = filters.pop("bom")
             pages = claims.all_claims(filters, sort=paging["sort"])
             return streamed_response(claims_csv(pages, query["offsets"], bom=bom), "text/csv", "claims.csv")
         offsets = query["offsets"]
@@ -51,7 +70,7 @@ class Claims(MethodView):
             details = claims.claim_details(claims.claims_by_ids([row.id for row in rows]))
             return [(d.claim, etag_for(d.claim), CLAIM_SCHEMA.dump(item))
                     for d, item in zip(details, present_claims(details, offsets))]
-        return page_cached(claims.list_claims(filters, **paging, key=key_check()), lambda row: ("claim", row.id, offsets),
+        return page_cached(*claims_page_representation(query, key_check()), lambda row: ("claim", row.id, offsets),
                            claims.claim_version_of, build)
 
     @blp.arguments(OffsetsQuerySchema, location="query")

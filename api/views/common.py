@@ -13,12 +13,13 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import RAISE, Schema
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as NotFoundHTTP
 from werkzeug.routing import BaseConverter
 
 from api.conditional import not_modified
 from api.domain.ids import PREFIXES, decode_id, encode_id
-from api.pagination import Page
+from api.pagination import Page, PageRows
 from api.services.audit import Actor
 from api.services.spans import UTF16
 from api.web import public_base_url
@@ -80,11 +81,17 @@ def split_query(query: dict) -> tuple[dict, dict]:
 
 def link_header(page: Page) -> dict[str, str]:
     """The Link header pointing at the next page (same URL, same filters, new cursor)."""
-    if page.next_cursor is None:
+    return next_link(public_base_url(), request.path, request.args, page.next_cursor)
+
+
+def next_link(base_url: str, path: str, args: MultiDict, next_cursor: str | None) -> dict[str, str]:
+    """link_header for a request to `path` with the query `args`, links starting with `base_url`;
+    also what a page served before Flask answers (api.cached_reads)."""
+    if next_cursor is None:
         return {}
-    args = request.args.to_dict(flat=False)
-    args["cursor"] = [page.next_cursor]
-    url = f"{public_base_url()}{request.path}?{urlencode(args, doseq=True)}"
+    args = args.to_dict(flat=False)
+    args["cursor"] = [next_cursor]
+    url = f"{base_url}{path}?{urlencode(args, doseq=True)}"
     return {"Link": f'<{url}>; rel="next"'}
 
 
@@ -201,15 +208,34 @@ def stored_response(etag: str | None, body: bytes) -> Response:
 JSON_MIMETYPE = "application/json"  # Flask's JSON provider's (api.app.ReadableJSON)
 
 
-def page_cached(page: Page, key_of, version_of, build) -> Response:
-    """page_result for items whose representations single_cached keeps: each item of `page` (rows
-    read with their version) is answered with the body stored under `key_of(row)` at
-    `version_of(row)`; only the misses are built, in one call `build(rows)` → [(the row as read
-    for building, its ETag, its dumped dict)], and stored under that row's key and version (a
-    write between the two reads can only make an entry newer than the page's version; an item
-    deleted meanwhile is left out). The same entries serve single reads, so a page warms the
-    items' GETs and the other way round. Items keep their schema's keys and order; the envelope
-    is page_result's (data, next_cursor, Link)."""
+# Pages of items whose representations REPRESENTATIONS keeps, each kept as a whole under its rows
+# (PageRows.version), with its next cursor where a single representation keeps its ETag: a page
+# whose rows are those read before is its stored bytes, without converting a row or looking up
+# its fifty items (bench/RESULTS.md, issue #17). Bounded apart, so that pages never push out the
+# items they are made of.
+PAGES = Representations(max_entries=2_000, max_bytes=32 * 1024 * 1024)
+
+
+def page_cached(key: tuple, rows: PageRows, key_of, version_of, build) -> Response:
+    """page_result for items whose representations single_cached keeps, the page itself kept in
+    PAGES under `key` at `rows.version`. A page not stored: each item of `rows.page()` (rows read
+    with their version) is answered with the body stored under `key_of(row)` at `version_of(row)`;
+    only the misses are built, in one call `build(rows)` → [(the row as read for building, its
+    ETag, its dumped dict)], and stored under that row's key and version (a write between the two
+    reads can only make an entry newer than the page's version; an item deleted meanwhile is left
+    out, and its row is never read again at that version). The same entries serve single reads,
+    so a page warms the items' GETs and the other way round. Items keep their schema's keys and
+    order; the envelope is page_result's (data, next_cursor, Link)."""
+    stored = PAGES.get(key, rows.version)
+    if stored is None:
+        stored = _page_body(rows.page(), key_of, version_of, build)
+        PAGES.put(key, rows.version, *stored)
+    next_cursor, data = stored
+    return page_response(data, next_link(public_base_url(), request.path, request.args, next_cursor))
+
+
+def _page_body(page: Page, key_of, version_of, build) -> tuple[str | None, bytes]:
+    """(the page's next cursor, its JSON body) from its items' representations (page_cached)."""
     keys = [key_of(row) for row in page.items]
     bodies: dict[tuple, bytes] = {}
     misses = []
@@ -226,7 +252,13 @@ def page_cached(page: Page, key_of, version_of, build) -> Response:
             REPRESENTATIONS.put(key, version_of(row), etag, encoded)
     data = b'{"data":[' + b",".join(bodies[key] for key in keys if key in bodies) + b'],"next_cursor":' \
         + current_app.json.encode(page.next_cursor) + b"}"
-    return current_app.response_class(data, status=200, mimetype=current_app.json.mimetype, headers=link_header(page))
+    return page.next_cursor, data
+
+
+def page_response(body: bytes, link: dict[str, str]) -> Response:
+    """200 with a page's JSON bytes and its Link header (next_link): page_cached's answer, and
+    what a page served before Flask answers (api.cached_reads)."""
+    return Response(body, status=200, mimetype=JSON_MIMETYPE, headers=link)
 
 
 def list_cached(key: tuple, version, build) -> Response:
