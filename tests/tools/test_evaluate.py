@@ -8,7 +8,7 @@ from tools.evaluate import (
     main,
     read_checkworthiness_tsv,
     reliability,
-    rows_for_f1,
+    rows_of_sources,
     score,
     score_checkworthiness,
 )
@@ -148,11 +148,14 @@ def test_a_checkworthiness_tsv_is_read_by_its_header_with_csv_quoting(tmp_path):
     assert read_checkworthiness_tsv(path) == (['He said "no" twice.', "Thank you."], [1, 0], None)
 
 
-def test_f1_is_measured_on_the_sources_that_hold_a_check_worthy_row():
-    labels = [1, 0, 0, 0, 1]
+def test_f1_rows_are_the_rows_of_the_sources_named():
     sources = ["dev-test", "dev", "dev-test", "dev", "dev-test"]
-    assert rows_for_f1(labels, sources) == [0, 2, 4]
-    assert rows_for_f1(labels, None) == [0, 1, 2, 3, 4]
+    assert rows_of_sources(sources, ["dev-test"]) == [0, 2, 4]
+
+
+def test_f1_rows_of_a_source_no_row_has_are_refused():
+    with pytest.raises(SystemExit, match="no row has the source dev_test"):
+        rows_of_sources(["dev-test", "dev"], ["dev_test"])
 
 
 def test_the_evaluate_command_names_itself_in_its_help(capsys):
