@@ -36,7 +36,9 @@ from api.domain.roles import default_role_for
 from api.ratelimit import COUNTED_KEY, limits_of
 from api.services.keys import KeyCheck
 from api.domain.text import unstorable_argument
-from api.views.claims import CLAIM_QUERY, claim_representation, claims_page_representation, wants_csv
+from api.views.claims import (
+    CLAIM_QUERY, claim_representation, claims_page_key, claims_page_representation, wants_csv,
+)
 from api.views.common import (
     PAGES, REPRESENTATIONS, Blueprint, next_link, not_modified_response, page_response, stored_response,
 )
@@ -148,6 +150,8 @@ class CachedReads:
         if unstorable_argument(request.args) is not None or wants_csv(request.accept_mimetypes):
             return None
         query = Blueprint.ARGUMENTS_PARSER.parse(CLAIM_QUERY, request, location="query")
+        if claims_page_key(query) not in PAGES:
+            return None  # never stored: Flask reads and builds it (one page read, not two)
         key, rows = claims_page_representation(query, check)
         stored = PAGES.get(key, rows.version)
         if stored is None:

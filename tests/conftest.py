@@ -15,6 +15,7 @@ from api.db import database, migrate
 from api.jobs import queue
 from api.jobs.consumers import running_consumer
 from api.services.keys import create_key
+from api.views.common import PAGES, REPRESENTATIONS
 from tests.support import ApiClient, empty_tables, post_samples, serving
 
 POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
@@ -42,6 +43,15 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def fresh_representation_caches():
+    """Each test starts with this process's stored representations and pages empty, as a new
+    worker does: what a request reads or builds (e.g. its SQL statements) never depends on the
+    tests that ran before it."""
+    REPRESENTATIONS.clear()
+    PAGES.clear()
 
 
 def _reset_postgres(url: str) -> None:

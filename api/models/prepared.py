@@ -37,7 +37,7 @@ class PreparedQuery:
     argument only as a value, never to choose the query's shape.
     """
 
-    def __init__(self, build: Callable[..., peewee.ModelSelect]):
+    def __init__(self, build: Callable[..., peewee.Query]):
         self._build = build
         self._shapes: dict[tuple, tuple[peewee.ModelSelect, str, list]] = {}
         self._lock = threading.Lock()
@@ -117,7 +117,7 @@ class _RecordingContext(peewee.Context):
         return self.literal(self.state.param or "?") if add_param else self
 
 
-MAX_SHAPES = 512  # per PreparedSelect; beyond them a shape is rendered on every call
+MAX_SHAPES = 512  # per PreparedStatement; beyond them a shape is rendered on every call
 
 
 class PreparedStatement:
@@ -134,11 +134,11 @@ class PreparedStatement:
     would render an expression into the SQL). `write(values)` gives a write's Write (run_writes).
     """
 
-    def __init__(self, build: Callable[..., peewee.ModelSelect]):
+    def __init__(self, build: Callable[..., peewee.Query]):
         self._build = build
-        self._shapes: dict[tuple, tuple[peewee.ModelSelect, str, list]] = {}
+        self._shapes: dict[tuple, tuple[peewee.Query, str, list]] = {}
 
-    def prepare(self, values: dict, *options) -> tuple[peewee.ModelSelect, str, list]:
+    def prepare(self, values: dict, *options) -> tuple[peewee.Query, str, list]:
         """(the query built with markers, its SQL, per parameter: a _Slot or a constant)."""
         shape = (type(database.obj), options, tuple((name, value is None) for name, value in values.items()))
         prepared = self._shapes.get(shape)

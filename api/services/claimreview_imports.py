@@ -28,14 +28,15 @@ from api.domain.claimreview_import import (
     ImportedReview as Parsed, ItemError, NotAFeed, count_items, parse_body, review_source_text,
 )
 from api.domain.errors import DomainError, Invalid
-from api.domain.ids import encode_id
 from api.domain.text import search_words, text_sha256, utf16_length
-from api.domain.verdicts import REQUIRED_STANCE, status_after
+from api.domain.verdicts import REQUIRED_STANCE
 from api.domain.vocabulary import IMPORTED
 from api.models import Appearance, Claim, Evidence, ImportedReview, Job, Mention, Person, Source, Verdict, utcnow
+from api.models.prepared import run_writes
 from api.services import audit, jobs, outbox
 from api.services.claims import CLAIMS_PATH
 from api.services.people import name_match
+from api.services.verdicts import rating_writes
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 # Bodies with more items than this are imported by a job (kind IMPORT_JOB) rather than in the
@@ -203,12 +204,7 @@ def _add_verdict(claim_id: int, review: Parsed, actor: audit.Actor) -> None:
                              reviewer=actor.key_id, reviewer_name=(review.publisher or actor.name)[:200], created_at=utcnow())
     Evidence.create(verdict=verdict.id, stance=_stance(review.rating), url=review.review_url,
                     quote=review.rating_text or review.title)
-    Claim.update(status=status_after(review.rating), latest_verdict_id=verdict.id, version=Claim.version + 1,
-                 updated_at=verdict.created_at).where(Claim.id == claim_id).execute()
-    audit.record(actor, "verdict", "claim", claim_id, verdict=encode_id("verdict", verdict.id), rating=review.rating,
-                 via="claimreview-import")
-    outbox.emit_resource("verdict.recorded", "verdict", verdict.id, "/v1/verdicts", rating=review.rating,
-                         claim=encode_id("claim", claim_id), claim_status=status_after(review.rating))
+    run_writes(rating_writes(claim_id, verdict, actor, via="claimreview-import"))
 
 
 def _columns(review: Parsed) -> dict:

@@ -12,7 +12,7 @@ from api.domain.tags import normalize_tag
 from api.domain.vocabulary import MANUAL
 from api.models import Appearance, Claim, ClaimEvent, ClaimTag, Event, Person, Verdict
 from api.models.prepared import PreparedQuery, PreparedSelect
-from api.pagination import Page, PageRows, cursor_position, page_query, paginate
+from api.pagination import PageRows, cursor_position, page_query, paginate
 from api.services import audit, keys, outbox
 from api.services.common import (
     TIME_FILTERS, check_etag, etag_of_version, full_text_in, full_text_query, get_locked_or_404, get_or_404, group_by,
@@ -226,7 +226,7 @@ LIST_PAGE = PreparedSelect(list_page_query)
 
 
 def page_values(filters: dict, *, sort: str, cursor: str | None, limit: int, key: keys.KeyCheck | None = None) -> dict:
-    """The values of list_claims's query by name (see list_page_query). Invalid for a bad cursor."""
+    """The values of list_page's query by name (see list_page_query). Invalid for a bad cursor."""
     values = _filter_values(filters)
     after = cursor_position(getattr(Claim, sort.lstrip("-")), sort, cursor)
     if after is not None:
@@ -248,12 +248,6 @@ def list_page(filters: dict, *, sort: str, cursor: str | None, limit: int, key: 
     keys.confirm_key_by(key, rows, lambda row: row[-1])
     version = (database.obj, tuple(rows) if key is None else tuple([row[:-1] for row in rows]))
     return PageRows(rows, version, convert, sort, limit)
-
-
-def list_claims(filters: dict, *, sort: str, cursor: str | None, limit: int, key: keys.KeyCheck | None = None) -> Page:
-    """list_page's Page: its rows converted (SimpleNamespaces of `id`, `version`, `updated_at`
-    and the sort column)."""
-    return list_page(filters, sort=sort, cursor=cursor, limit=limit, key=key).page()
 
 
 _by_ids = PreparedQuery(lambda ids: Claim.select().where(Claim.id.in_(ids)))

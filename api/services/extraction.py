@@ -15,7 +15,6 @@ from peewee import fn
 from api.domain.errors import Invalid, TooLarge
 from api.domain.ids import decode_id, encode_id
 from api.domain.events import event_name_key, same_event
-from api.domain.ids import encode_id
 from api.domain.spans import resolve_span
 from api.domain.text import name_tokens
 from api.domain.vocabulary import DEFAULT_SOURCE_KIND, EXTRACTED

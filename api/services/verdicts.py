@@ -58,6 +58,20 @@ _lock_claim = PreparedQuery(lambda pk, key_id: locking(Claim.select(
     .where(Claim.id == pk)).tuples())
 
 
+def rating_writes(claim_pk: int, verdict: Verdict, actor: audit.Actor, **details) -> list[Write]:
+    """What follows a verdict's INSERT (and its evidence's) in its transaction, for run_writes: the
+    claim's status, latest verdict and version; the audit entry (with `details`); the
+    `verdict.recorded` webhook event. `verdict` has its key, rating and created_at."""
+    status = status_after(verdict.rating)
+    claim_id, verdict_id = encode_id("claim", claim_pk), encode_id("verdict", verdict.id)
+    return [
+        _claim_rated.write({"status": status, "verdict": verdict.id, "at": verdict.created_at, "claim": claim_pk}),
+        audit.entry(actor, "verdict", "claim", claim_pk, verdict=verdict_id, rating=verdict.rating, **details),
+        outbox.event_write("verdict.recorded", outbox.resource_data(
+            "verdict", verdict.id, "/v1/verdicts", rating=verdict.rating, claim=claim_id, claim_status=status)),
+    ]
+
+
 def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match: str | None = None,
                    key: keys.KeyCheck | None = None) -> VerdictDetails:
     """Append a verdict by `reviewer`; the claim's status and latest verdict change in the same
@@ -81,19 +95,10 @@ def record_verdict(claim_pk: int, data: dict, *, reviewer: audit.Actor, if_match
         verdict, insert = _insert_verdict.write(id=verdict_id, claim=claim.id, rating=data["rating"],
                                                 rationale=data["rationale"], reviewer=reviewer.key_id,
                                                 reviewer_name=reviewer.name, created_at=utcnow())
-        status = status_after(verdict.rating)
         writes = [insert]
         if evidence:
             writes.append(Write(*Evidence.insert_many([{**row, "verdict": verdict.id} for row in evidence]).sql()))
-        writes += [
-            _claim_rated.write({"status": status, "verdict": verdict.id, "at": verdict.created_at, "claim": claim.id}),
-            audit.entry(reviewer, "verdict", "claim", claim.id, verdict=encode_id("verdict", verdict.id),
-                        rating=verdict.rating),
-            outbox.event_write("verdict.recorded", outbox.resource_data(
-                "verdict", verdict.id, "/v1/verdicts", rating=verdict.rating, claim=encode_id("claim", claim.id),
-                claim_status=status)),
-        ]
-        run_writes(writes)
+        run_writes(writes + rating_writes(claim.id, verdict, reviewer))
         # Built inside the transaction: once it commits, nothing is left that could fail.
         stored = _details([verdict])[0].evidence if evidence else []
         return VerdictDetails(verdict, stored, utf16_offsets({e.source_id for e in stored if e.source_id is not None}))

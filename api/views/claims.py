@@ -47,7 +47,12 @@ def claims_page_representation(query: dict, check: KeyCheck | None) -> tuple[tup
     Invalid for a bad cursor). The view's and the read served before Flask (api.cached_reads)."""
     filters, paging = split_query(query)
     filters.pop("bom")
-    return ("claims", *query.items()), claims.list_page(filters, **paging, key=check)
+    return claims_page_key(query), claims.list_page(filters, **paging, key=check)
+
+
+def claims_page_key(query: dict) -> tuple:
+    """The key in PAGES of a parsed CLAIM_QUERY's JSON page (its representation at any version)."""
+    return ("claims", *query.items())
 
 
 @blp.route("")

@@ -6,6 +6,7 @@ Services never see the request: this module is where HTTP turns into arguments.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request, url_for
@@ -153,12 +154,24 @@ class Representations:
     resource still has that version answers with the stored bytes, and only a miss is built and
     dumped (bench/RESULTS.md: building and dumping were most of a claim GET). Entries are replaced
     by version, never expired by time; bounded by count and by the bytes of their bodies (a
-    source's annotations weigh as much as a few dozen claims), the oldest entry goes first."""
+    source's annotations weigh as much as a few dozen claims; keys and versions are not counted),
+    the oldest entry goes first. Safe under threads as well as gevent (put holds a lock)."""
 
     def __init__(self, max_entries: int = 20_000, max_bytes: int = 64 * 1024 * 1024):
         self._entries: dict[tuple, tuple] = {}
         self._max_entries, self._max_bytes = max_entries, max_bytes
         self._bytes = 0
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        """Forget every entry (as a new worker starts)."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __contains__(self, key: tuple) -> bool:
+        """Whether something is stored for `key`, at any version."""
+        return key in self._entries
 
     def get(self, key: tuple, version) -> tuple[str, bytes] | None:
         """(etag, body) stored for `key` at exactly `version`, or None."""
@@ -166,14 +179,15 @@ class Representations:
         return entry[1:] if entry is not None and entry[0] == version else None
 
     def put(self, key: tuple, version, etag: str | None, body: bytes) -> None:
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old[2])
-        while self._entries and (len(self._entries) >= self._max_entries
-                                 or self._bytes + len(body) > self._max_bytes):
-            self._bytes -= len(self._entries.pop(next(iter(self._entries)))[2])
-        self._entries[key] = (version, etag, body)
-        self._bytes += len(body)
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[2])
+            while self._entries and (len(self._entries) >= self._max_entries
+                                     or self._bytes + len(body) > self._max_bytes):
+                self._bytes -= len(self._entries.pop(next(iter(self._entries)))[2])
+            self._entries[key] = (version, etag, body)
+            self._bytes += len(body)
 
 
 REPRESENTATIONS = Representations()
@@ -212,7 +226,9 @@ JSON_MIMETYPE = "application/json"  # Flask's JSON provider's (api.app.ReadableJ
 # (PageRows.version), with its next cursor where a single representation keeps its ETag: a page
 # whose rows are those read before is its stored bytes, without converting a row or looking up
 # its fifty items (bench/RESULTS.md, issue #17). Bounded apart, so that pages never push out the
-# items they are made of.
+# items they are made of. Each entry's version also holds its rows (up to limit + 1, about 0.3 KB
+# each, against about 1 KB of body per item), which the byte bound does not count: about a third
+# more than it at most.
 PAGES = Representations(max_entries=2_000, max_bytes=32 * 1024 * 1024)
 
 

@@ -14,7 +14,7 @@ from api.models import Claim
 from api.domain.cursors import encode_cursor
 from api.domain.tags import normalize_tag
 from api.pagination import _to_cursor_value, paginate
-from api.services.claims import LIST_PAGE, PAGE_COLUMNS, claims_query, list_claims, list_page_query, page_values
+from api.services.claims import LIST_PAGE, PAGE_COLUMNS, claims_query, list_page, list_page_query, page_values
 from api.services.keys import KeyCheck
 
 SORTS = ("created_at", "-created_at", "updated_at", "-updated_at")
@@ -22,6 +22,11 @@ SORTS = ("created_at", "-created_at", "updated_at", "-updated_at")
 STORED_TAG = "O'Brien & Co_100 Zoë: #x/y'--"
 ODD_TAG = "o'brien; drop table claim -- 100%_\\ \"x\" 🗳 zoë"
 ODD_Q = "summit\" OR 'x'; -- NEAR(a b) * % _ Zoë 🗳"
+
+
+def list_claims_page(filters: dict, **paging):
+    """list_page's rows converted: the Page the claims view builds its items from."""
+    return list_page(filters, **paging).page()
 
 
 @pytest.fixture
@@ -66,7 +71,7 @@ def _filter_shapes(d) -> list[dict]:
 
 
 def _peewee_page(filters: dict, *, sort: str, cursor: str | None, limit: int):
-    """The page as peewee renders it on every call (list_claims before LIST_PAGE)."""
+    """The page as peewee renders it on every call (the list page before LIST_PAGE)."""
     name = sort.lstrip("-")
     names = PAGE_COLUMNS + ((name,) if name not in PAGE_COLUMNS else ())
     query = claims_query(filters, *(getattr(Claim, n) for n in names))
@@ -92,12 +97,12 @@ def test_the_prepared_list_reads_the_rows_pages_and_cursors_peewee_reads(dataset
             for sort in SORTS:
                 for limit in (1, 5, 50):
                     expected = _walk(_peewee_page, filters, sort, limit)
-                    assert _walk(list_claims, filters, sort, limit) == expected, (filters, sort, limit)
+                    assert _walk(list_claims_page, filters, sort, limit) == expected, (filters, sort, limit)
         assert found.count(True) >= 17 and found[-1]  # most shapes, the one with every filter too, find claims
-        everything = _walk(list_claims, {}, "-created_at", 50)[0][0]
+        everything = _walk(list_claims_page, {}, "-created_at", 50)[0][0]
         assert sorted(row["id"] for row in everything) == sorted(dataset["claims"])
-        assert _walk(list_claims, {"tag": STORED_TAG}, "created_at", 2)[0][0]  # the odd tag matches its claims
-        assert _walk(list_claims, {"tag": "nope"}, "created_at", 2) == [([], None)]
+        assert _walk(list_claims_page, {"tag": STORED_TAG}, "created_at", 2)[0][0]  # the odd tag matches its claims
+        assert _walk(list_claims_page, {"tag": "nope"}, "created_at", 2) == [([], None)]
 
 
 def _end_cursors(sort: str) -> list[str]:
@@ -113,12 +118,12 @@ def test_cursors_at_both_ends_read_what_peewee_reads(dataset):
             for sort in SORTS:
                 for cursor in _end_cursors(sort):
                     expected = _peewee_page(filters, sort=sort, cursor=cursor, limit=50)
-                    page = list_claims(filters, sort=sort, cursor=cursor, limit=50)
+                    page = list_claims_page(filters, sort=sort, cursor=cursor, limit=50)
                     assert ([vars(r) for r in page.items], page.next_cursor) == \
                         ([vars(r) for r in expected.items], expected.next_cursor), (filters, sort, cursor)
                 first, last = _end_cursors(sort)
-                assert list_claims({}, sort=sort, cursor=last, limit=50).items == []
-                assert len(list_claims({}, sort=sort, cursor=first, limit=50).items) == len(dataset["claims"]) - 1
+                assert list_claims_page({}, sort=sort, cursor=last, limit=50).items == []
+                assert len(list_claims_page({}, sort=sort, cursor=first, limit=50).items) == len(dataset["claims"]) - 1
 
 
 def test_the_prepared_list_has_the_sql_and_parameters_of_peewees_query(dataset):
